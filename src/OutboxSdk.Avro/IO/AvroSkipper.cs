@@ -107,4 +107,7 @@ public static class AvroLimits
     /// such counts cannot be checked against the remaining input.
     /// </summary>
     public const long MaxZeroSizeItemsPerBlock = 1 << 24;
+
+    /// <summary>The largest container file block (compressed or decompressed) readers accept by default: 256 MiB.</summary>
+    public const int MaxContainerBlockLength = 256 * 1024 * 1024;
 }

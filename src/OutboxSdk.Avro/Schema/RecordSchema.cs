@@ -5,6 +5,7 @@ public sealed class RecordSchema : NamedSchema
 {
     private IReadOnlyList<RecordField> _fields = [];
     private Dictionary<string, RecordField> _byName = new(StringComparer.Ordinal);
+    private bool _fieldsSet;
 
     /// <summary>Creates a record; pass its fields here, or later through <see cref="SetFields"/> for recursive types.</summary>
     public RecordSchema(AvroName name, IReadOnlyList<RecordField>? fields = null, IReadOnlyList<AvroName>? aliases = null,
@@ -31,7 +32,7 @@ public sealed class RecordSchema : NamedSchema
     public void SetFields(IReadOnlyList<RecordField> fields)
     {
         ArgumentNullException.ThrowIfNull(fields);
-        if (_fields.Count > 0)
+        if (_fieldsSet)
         {
             throw new InvalidOperationException("The fields of record '" + FullName + "' are already set.");
         }
@@ -49,6 +50,7 @@ public sealed class RecordSchema : NamedSchema
 
         _fields = fields;
         _byName = byName;
+        _fieldsSet = true;
     }
 
     /// <summary>The field with this name (not alias), or null.</summary>
