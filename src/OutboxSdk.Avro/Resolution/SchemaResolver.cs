@@ -1,3 +1,4 @@
+using OutboxSdk.Avro.Compatibility;
 using OutboxSdk.Avro.IO;
 using OutboxSdk.Avro.Schema;
 
@@ -172,48 +173,7 @@ internal sealed class SchemaResolver
         return null;
     }
 
-    // see Avro spec, "Schema Resolution": "To match, one of the following must hold".
-    internal static bool Matches(AvroSchema writer, AvroSchema reader)
-    {
-        if (writer.Type == reader.Type)
-        {
-            return writer.Type switch
-            {
-                AvroType.Record or AvroType.Enum => NamesMatch((NamedSchema)writer, (NamedSchema)reader),
-                AvroType.Fixed => NamesMatch((NamedSchema)writer, (NamedSchema)reader) && ((FixedSchema)writer).Size == ((FixedSchema)reader).Size,
-                _ => true,
-            };
-        }
-
-        return (writer.Type, reader.Type) switch
-        {
-            (AvroType.Int, AvroType.Long or AvroType.Float or AvroType.Double) => true,
-            (AvroType.Long, AvroType.Float or AvroType.Double) => true,
-            (AvroType.Float, AvroType.Double) => true,
-            (AvroType.String, AvroType.Bytes) => true,
-            (AvroType.Bytes, AvroType.String) => true,
-            _ => false,
-        };
-    }
-
-    // Names match when the unqualified names are equal, or the reader lists the writer's name among its aliases.
-    private static bool NamesMatch(NamedSchema writer, NamedSchema reader)
-    {
-        if (writer.Name.Name == reader.Name.Name)
-        {
-            return true;
-        }
-
-        foreach (var alias in reader.Aliases)
-        {
-            if (alias.FullName == writer.FullName || alias.Name == writer.Name.Name)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    internal static bool Matches(AvroSchema writer, AvroSchema reader) => SchemaMatch.Matches(reader, writer);
 
     private static string Join(string path, RecordSchema reader, RecordField field) =>
         (path.Length == 0 ? reader.Name.Name : path) + "." + field.Name;
