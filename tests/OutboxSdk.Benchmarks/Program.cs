@@ -1,0 +1,17 @@
+// Benchmarks of OutboxSdk.Avro. Never run by the tests.
+//   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- codec            BenchmarkDotNet: encode/decode vs System.Text.Json
+//   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- bigfile [MiB] [codec]  write then read a container of MiB (default 1024, codec null), report peak memory
+using BenchmarkDotNet.Running;
+using OutboxSdk.Benchmarks;
+
+switch (args.FirstOrDefault())
+{
+    case "bigfile":
+        return BigFile.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1024, args.Length > 2 ? args[2] : "null");
+    case "codec":
+        BenchmarkRunner.Run<EncodingBenchmarks>(args: args[1..]);
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: OutboxSdk.Benchmarks codec [BenchmarkDotNet args] | bigfile [MiB] [codec]");
+        return 2;
+}
