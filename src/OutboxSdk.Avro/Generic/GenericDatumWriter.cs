@@ -59,16 +59,16 @@ public static class GenericDatumWriter
                 w.WriteInt(datum is int i ? i : throw Mismatch(schema, datum));
                 break;
             case AvroType.Long:
-                w.WriteLong(datum switch { long l => l, int i2 => i2, _ => throw Mismatch(schema, datum) });
+                w.WriteLong(DatumCoercion.TryLong(datum, out var lng) ? lng : throw Mismatch(schema, datum));
                 break;
             case AvroType.Float:
-                w.WriteFloat(datum switch { float f => f, int i3 => i3, long l2 => l2, _ => throw Mismatch(schema, datum) });
+                w.WriteFloat(DatumCoercion.TryFloat(datum, out var single) ? single : throw Mismatch(schema, datum));
                 break;
             case AvroType.Double:
-                w.WriteDouble(datum switch { double d => d, float f2 => f2, int i4 => i4, long l3 => l3, _ => throw Mismatch(schema, datum) });
+                w.WriteDouble(DatumCoercion.TryDouble(datum, out var dbl) ? dbl : throw Mismatch(schema, datum));
                 break;
             case AvroType.Bytes:
-                w.WriteBytes(datum switch { byte[] bytes => bytes, ReadOnlyMemory<byte> memory => memory.Span, _ => throw Mismatch(schema, datum) });
+                w.WriteBytes(DatumCoercion.TryBytes(datum, out var bytes) ? bytes.Span : throw Mismatch(schema, datum));
                 break;
             case AvroType.String:
                 w.WriteString(datum as string ?? throw Mismatch(schema, datum));

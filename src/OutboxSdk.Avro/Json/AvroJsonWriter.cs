@@ -21,21 +21,16 @@ internal static class AvroJsonWriter
                 w.WriteNumberValue(datum is int i ? i : throw Mismatch(schema, datum));
                 break;
             case AvroType.Long:
-                w.WriteNumberValue(datum switch { long l => l, int i2 => i2, _ => throw Mismatch(schema, datum) });
+                w.WriteNumberValue(DatumCoercion.TryLong(datum, out var lng) ? lng : throw Mismatch(schema, datum));
                 break;
             case AvroType.Float:
-                WriteFloat(w, datum switch { float f => f, int i3 => i3, long l2 => l2, _ => throw Mismatch(schema, datum) });
+                WriteFloat(w, DatumCoercion.TryFloat(datum, out var single) ? single : throw Mismatch(schema, datum));
                 break;
             case AvroType.Double:
-                WriteDouble(w, datum switch { double d => d, float f2 => f2, int i4 => i4, long l3 => l3, _ => throw Mismatch(schema, datum) });
+                WriteDouble(w, DatumCoercion.TryDouble(datum, out var dbl) ? dbl : throw Mismatch(schema, datum));
                 break;
             case AvroType.Bytes:
-                w.WriteStringValue(AvroJson.BytesToString(datum switch
-                {
-                    byte[] bytes => bytes,
-                    ReadOnlyMemory<byte> memory => memory.Span,
-                    _ => throw Mismatch(schema, datum),
-                }));
+                w.WriteStringValue(AvroJson.BytesToString(DatumCoercion.TryBytes(datum, out var bytes) ? bytes.Span : throw Mismatch(schema, datum)));
                 break;
             case AvroType.String:
                 w.WriteStringValue(datum as string ?? throw Mismatch(schema, datum));

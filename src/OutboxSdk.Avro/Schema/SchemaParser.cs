@@ -427,7 +427,16 @@ internal sealed class SchemaParser
 
     private static string FirstSentence(string message)
     {
-        var end = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return end > 0 ? message[..end] : message;
+        // System.Text.Json appends its own position ("Path: $ | LineNumber: 1 | BytePositionInLine: 0."): ours is already in the message.
+        foreach (var marker in new[] { " Path:", " LineNumber:" })
+        {
+            var end = message.IndexOf(marker, StringComparison.Ordinal);
+            if (end > 0)
+            {
+                message = message[..end];
+            }
+        }
+
+        return message.TrimEnd(' ', '|', '.');
     }
 }
