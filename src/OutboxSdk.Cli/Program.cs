@@ -1,1 +1,1 @@
-return 0;
+return OutboxSdk.Cli.OutboxCli.RunConsole(args);
