@@ -42,6 +42,69 @@ public static class DatumAssert
         _ => GenericEquality.AreEqual(a, b),
     };
 
+    /// <summary>Where two datums first differ by <see cref="LooselyEqual"/> ("$.f[2]"), or null when they do not.</summary>
+    public static string? FirstDifference(object? a, object? b, string path = "$")
+    {
+        if (LooselyEqual(a, b))
+        {
+            return null;
+        }
+
+        switch (a, b)
+        {
+            case (GenericRecord x, GenericRecord y) when x.Schema.FullName == y.Schema.FullName && x.Schema.Fields.Count == y.Schema.Fields.Count:
+                foreach (var field in x.Schema.Fields)
+                {
+                    if (FirstDifference(x[field.Position], y[field.Position], path + "." + field.Name) is { } inner)
+                    {
+                        return inner;
+                    }
+                }
+
+                break;
+            case (IDictionary x, IDictionary y):
+                foreach (var key in x.Keys)
+                {
+                    if (!y.Contains(key))
+                    {
+                        return $"{path}[\"{key}\"] (missing on the right)";
+                    }
+
+                    if (FirstDifference(x[key], y[key], $"{path}[\"{key}\"]") is { } inner)
+                    {
+                        return inner;
+                    }
+                }
+
+                return $"{path} (extra keys on the right: {string.Join(", ", y.Keys.Cast<object>().Where(k => !x.Contains(k)))})";
+            case (byte[], _):
+                break;
+            case (IList x, IList y) when x.Count == y.Count:
+                for (var i = 0; i < x.Count; i++)
+                {
+                    if (FirstDifference(x[i], y[i], $"{path}[{i}]") is { } inner)
+                    {
+                        return inner;
+                    }
+                }
+
+                break;
+        }
+
+        return $"{path}: {Show(a)} vs {Show(b)}";
+    }
+
+    private static string Show(object? value) => value switch
+    {
+        null => "null",
+        byte[] bytes => "bytes " + Convert.ToHexStringLower(bytes),
+        float f => $"float {f:R} (bits {BitConverter.SingleToInt32Bits(f):x8})",
+        double d => $"double {d:R} (bits {BitConverter.DoubleToInt64Bits(d):x16})",
+        string s => "\"" + s + "\" (" + string.Join(' ', s.Select(c => ((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture))) + ")",
+        IList l => $"{value.GetType().Name} of {l.Count}",
+        _ => $"{value.GetType().Name} {value}",
+    };
+
     /// <summary>True when the datum holds a float or double NaN anywhere.</summary>
     public static bool ContainsNaN(object? datum) => datum switch
     {

@@ -156,7 +156,7 @@ public sealed class RandomDatums
         // JavaScript objects (which avsc uses for maps) enumerate integer-like keys first, in numeric order:
         // byte-identical comparisons with avsc need keys that are not integer-like.
         var key = _random.Next(3) == 0 ? EdgeStrings[_random.Next(EdgeStrings.Length)] : "k" + index.ToString(System.Globalization.CultureInfo.InvariantCulture) + RandomString();
-        if (!_options.AllowIntegerLikeMapKeys && IsIntegerLike(key))
+        if (!_options.AllowIntegerLikeMapKeys && (IsIntegerLike(key) || key == "__proto__"))
         {
             key = "n" + key;
         }
@@ -236,6 +236,6 @@ public sealed record RandomDatumOptions
     /// <summary>Sometimes make arrays of small items hundreds long.</summary>
     public bool BigArrays { get; init; } = true;
 
-    /// <summary>Allow map keys such as "0" and "42", which avsc reorders.</summary>
+    /// <summary>Allow map keys such as "0" and "42", which avsc reorders, and "__proto__", which avsc's decoder drops.</summary>
     public bool AllowIntegerLikeMapKeys { get; init; } = true;
 }
