@@ -12,6 +12,8 @@ namespace OutboxSdk.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [ShortRunJob]
+[GroupBenchmarksBy(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class EncodingBenchmarks
 {
     private readonly GenericRecord _order = SampleData.Order(42);
@@ -47,7 +49,7 @@ public class EncodingBenchmarks
         return _buffer.WrittenCount;
     }
 
-    [Benchmark]
+    [Benchmark(Baseline = true)]
     [BenchmarkCategory("decode")]
     public object? DecodeJson() => AvroJson.Deserialize(SampleData.Schema, _json);
 

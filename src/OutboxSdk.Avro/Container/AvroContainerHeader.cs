@@ -73,11 +73,15 @@ public sealed class AvroContainerHeader
         AvroSchema schema;
         try
         {
-            schema = AvroSchema.Parse(Encoding.UTF8.GetString(schemaBytes));
+            schema = AvroSchema.Parse(new UTF8Encoding(false, true).GetString(schemaBytes));
         }
         catch (AvroSchemaException e)
         {
             throw new AvroFormatException("the header's avro.schema is invalid: " + e.Message, input.Position);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new AvroFormatException("the header's avro.schema is not valid UTF-8", input.Position);
         }
 
         var codecName = metadata.TryGetValue(ContainerFormat.CodecKey, out var codecBytes) ? Encoding.UTF8.GetString(codecBytes) : "null";

@@ -105,13 +105,8 @@ public sealed class AvroContainerReader : IDisposable
         }
 
         var length = _input.ReadLength($"block {_blockIndex}", _maxBlockLength);
-        if (_compressed.Length < length)
-        {
-            _compressed = new byte[Math.Max(length, Math.Min(_maxBlockLength, _compressed.Length * 2))];
-        }
-
         var dataOffset = _input.Position;
-        _input.ReadExactly(_compressed.AsSpan(0, length), $"block {_blockIndex}");
+        _input.ReadInto(ref _compressed, length, $"block {_blockIndex}");
         Span<byte> sync = stackalloc byte[ContainerFormat.SyncLength];
         _input.ReadExactly(sync, $"the sync marker after block {_blockIndex}");
         if (!sync.SequenceEqual(Header.SyncMarker.Span))
@@ -139,7 +134,7 @@ public sealed class AvroContainerReader : IDisposable
             data = _decompressed.WrittenMemory;
         }
 
-        if (_minDatumSize > 0 ? count > data.Length / _minDatumSize : count > AvroLimits.MaxZeroSizeItemsPerBlock)
+        if (_minDatumSize > 0 ? count > data.Length / _minDatumSize : count > AvroLimits.MaxZeroSizeItems)
         {
             throw new AvroFormatException($"block {_blockIndex} claims {count} objects in {data.Length} bytes: the file is corrupt", start);
         }

@@ -56,6 +56,32 @@ internal sealed class StreamDecoder(Stream stream)
         return (long)(result >> 1) ^ -(long)(result & 1);
     }
 
+    /// <summary>
+    /// Reads <paramref name="length"/> bytes into <paramref name="buffer"/>, growing it as the data arrives rather
+    /// than trusting the claimed length up front: a tiny file that claims a huge block allocates little.
+    /// </summary>
+    public void ReadInto(ref byte[] buffer, int length, string what)
+    {
+        const int FirstChunk = 1 << 20;
+        var filled = 0;
+        while (filled < length)
+        {
+            if (buffer.Length == filled)
+            {
+                Array.Resize(ref buffer, (int)Math.Min(length, Math.Max(FirstChunk, 2L * buffer.Length)));
+            }
+
+            var want = Math.Min(length, buffer.Length) - filled;
+            var read = stream.ReadAtLeast(buffer.AsSpan(filled, want), want, throwOnEndOfStream: false);
+            filled += read;
+            Position += read;
+            if (read < want)
+            {
+                throw new AvroFormatException($"the file ends in the middle of {what} ({length} bytes claimed, {filled} found): it is truncated", Position);
+            }
+        }
+    }
+
     public void ReadExactly(Span<byte> destination, string what)
     {
         var read = stream.ReadAtLeast(destination, destination.Length, throwOnEndOfStream: false);

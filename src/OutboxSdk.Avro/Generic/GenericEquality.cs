@@ -15,8 +15,8 @@ public static class GenericEquality
         {
             (null, _) => b is null,
             (byte[] x, byte[] y) => x.AsSpan().SequenceEqual(y),
-            (float x, float y) => BitConverter.SingleToInt32Bits(x) == BitConverter.SingleToInt32Bits(y),
-            (double x, double y) => BitConverter.DoubleToInt64Bits(x) == BitConverter.DoubleToInt64Bits(y),
+            (float x, float y) => (float.IsNaN(x) && float.IsNaN(y)) || BitConverter.SingleToInt32Bits(x) == BitConverter.SingleToInt32Bits(y),
+            (double x, double y) => (double.IsNaN(x) && double.IsNaN(y)) || BitConverter.DoubleToInt64Bits(x) == BitConverter.DoubleToInt64Bits(y),
             (byte[] or float or double, _) => false,
             (IDictionary x, IDictionary y) => MapsEqual(x, y),
             (IDictionary, _) => false,

@@ -173,9 +173,9 @@ public ref struct AvroBinaryReader
             throw Error($"a block claims {count} items but only {Remaining} bytes remain", start);
         }
 
-        if (minItemSize == 0 && count > AvroLimits.MaxZeroSizeItemsPerBlock)
+        if (minItemSize == 0 && count > AvroLimits.MaxZeroSizeItems)
         {
-            throw Error($"a block claims {count} items of a zero-byte type, more than the limit of {AvroLimits.MaxZeroSizeItemsPerBlock}", start);
+            throw Error($"a block claims {count} items of a zero-byte type, more than the limit of {AvroLimits.MaxZeroSizeItems}", start);
         }
 
         return count;

@@ -10,6 +10,9 @@ namespace OutboxSdk.Avro.IO;
 /// </summary>
 public readonly struct AvroBinaryWriter
 {
+    private static readonly float CanonicalNaNSingle = BitConverter.Int32BitsToSingle(0x7FC00000);
+    private static readonly double CanonicalNaNDouble = BitConverter.Int64BitsToDouble(0x7FF8000000000000);
+
     private readonly IBufferWriter<byte> _output;
 
     /// <summary>Creates a writer over <paramref name="output"/>.</summary>
@@ -35,17 +38,20 @@ public readonly struct AvroBinaryWriter
         _output.Advance(VarInt.WriteLong(span, value));
     }
 
-    /// <summary>A float: 4 bytes little-endian IEEE 754.</summary>
+    /// <summary>
+    /// A float: 4 bytes little-endian IEEE 754. Every NaN is written as the canonical quiet NaN 0x7FC00000, as
+    /// Java's Avro and JavaScript write it (.NET's float.NaN has the sign bit set), so equal data gives equal bytes.
+    /// </summary>
     public void WriteFloat(float value)
     {
-        BinaryPrimitives.WriteSingleLittleEndian(_output.GetSpan(4), value);
+        BinaryPrimitives.WriteSingleLittleEndian(_output.GetSpan(4), float.IsNaN(value) ? CanonicalNaNSingle : value);
         _output.Advance(4);
     }
 
-    /// <summary>A double: 8 bytes little-endian IEEE 754.</summary>
+    /// <summary>A double: 8 bytes little-endian IEEE 754; every NaN is written as the canonical quiet NaN 0x7FF8000000000000.</summary>
     public void WriteDouble(double value)
     {
-        BinaryPrimitives.WriteDoubleLittleEndian(_output.GetSpan(8), value);
+        BinaryPrimitives.WriteDoubleLittleEndian(_output.GetSpan(8), double.IsNaN(value) ? CanonicalNaNDouble : value);
         _output.Advance(8);
     }
 

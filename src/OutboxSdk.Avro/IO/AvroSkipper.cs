@@ -61,6 +61,7 @@ public static class AvroSkipper
     private static void SkipBlocks(ref AvroBinaryReader reader, AvroSchema items, bool isMap)
     {
         var minItemSize = isMap ? 1 : SchemaSizes.MinEncodedSize(items);
+        long total = 0;
         while (true)
         {
             var start = reader.Position;
@@ -81,9 +82,10 @@ public static class AvroSkipper
                 throw reader.Error($"a block claims {count} items but only {reader.Remaining} bytes remain", start);
             }
 
-            if (minItemSize == 0 && count > AvroLimits.MaxZeroSizeItemsPerBlock)
+            total += count;
+            if (minItemSize == 0 && total > AvroLimits.MaxZeroSizeItems)
             {
-                throw reader.Error($"a block claims {count} items of a zero-byte type, more than the limit of {AvroLimits.MaxZeroSizeItemsPerBlock}", start);
+                throw reader.Error($"an array claims {total} items of a zero-byte type, more than the limit of {AvroLimits.MaxZeroSizeItems}", start);
             }
 
             for (long i = 0; i < count; i++)
@@ -103,10 +105,11 @@ public static class AvroSkipper
 public static class AvroLimits
 {
     /// <summary>
-    /// The most items one array block may claim when its items take no bytes (null, fixed(0), empty records):
-    /// such counts cannot be checked against the remaining input.
+    /// The most items one array may hold, over all its blocks, when its items take no bytes (null, fixed(0),
+    /// empty records): such counts cannot be checked against the remaining input, so a few hostile bytes could
+    /// otherwise claim billions of items.
     /// </summary>
-    public const long MaxZeroSizeItemsPerBlock = 1 << 24;
+    public const long MaxZeroSizeItems = 1 << 20;
 
     /// <summary>The largest container file block (compressed or decompressed) readers accept by default: 256 MiB.</summary>
     public const int MaxContainerBlockLength = 256 * 1024 * 1024;

@@ -49,7 +49,17 @@ public static class AvroJson
     }
 
     /// <summary>Converts a JSON element in the JSON encoding to a generic datum.</summary>
-    public static object? Read(AvroSchema schema, JsonElement element) => new AvroJsonReader(wrappedUnions: true).Read(element, schema, "$");
+    public static object? Read(AvroSchema schema, JsonElement element)
+    {
+        try
+        {
+            return new AvroJsonReader(wrappedUnions: true).Read(element, schema, "$");
+        }
+        catch (InvalidOperationException e) when (Schema.SchemaParser.IsInvalidUnicode(e))
+        {
+            throw new AvroTypeException("$", "the JSON has a string that is not valid Unicode (an unpaired surrogate escape such as \\ud800)");
+        }
+    }
 
     /// <summary>
     /// Converts a field's default value to a generic datum. Defaults are written like the JSON encoding except

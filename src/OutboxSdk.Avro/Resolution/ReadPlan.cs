@@ -95,7 +95,13 @@ internal sealed class ArrayPlan(ReadPlan items, int minItemSize) : ReadPlan
         var list = new List<object?>();
         for (var count = r.ReadBlockCount(minItemSize); count != 0; count = r.ReadBlockCount(minItemSize))
         {
-            list.EnsureCapacity((int)Math.Min(list.Count + count, Array.MaxLength));
+            if (minItemSize == 0 && list.Count + count > AvroLimits.MaxZeroSizeItems)
+            {
+                throw r.Error($"an array claims more than {AvroLimits.MaxZeroSizeItems} items of a zero-byte type", r.Position);
+            }
+
+            // Each item of a non-zero-byte type takes at least one of the remaining bytes, so this is bounded by the input.
+            list.EnsureCapacity((int)Math.Min(list.Count + count, list.Count + Math.Max(r.Remaining, 16)));
             for (long i = 0; i < count; i++)
             {
                 list.Add(items.Read(ref r));

@@ -153,15 +153,25 @@ public sealed record LogicalType
         return Decimal(precision.Value, s);
     }
 
-    /// <summary>floor(log10(2^(8n-1) - 1)): the most decimal digits a signed n-byte integer always holds.</summary>
-    internal static int MaxDecimalPrecision(int fixedSize)
+    /// <summary>
+    /// floor(log10(2^(8n-1) - 1)): the most decimal digits a signed n-byte integer always holds. No power of ten
+    /// lies between 2^k - 1 and 2^k, so this is floor(k * log10(2)); exact for small sizes, and computed without
+    /// big integers so that a hostile size costs nothing.
+    /// </summary>
+    internal static long MaxDecimalPrecision(int fixedSize)
     {
         if (fixedSize <= 0)
         {
             return 0;
         }
 
-        var max = System.Numerics.BigInteger.Pow(2, (8 * fixedSize) - 1) - 1;
-        return (int)Math.Floor(System.Numerics.BigInteger.Log10(max));
+        var bits = (8L * fixedSize) - 1;
+        if (bits <= 512)
+        {
+            var max = System.Numerics.BigInteger.Pow(2, (int)bits) - 1;
+            return max.ToString(System.Globalization.CultureInfo.InvariantCulture).Length - 1;
+        }
+
+        return (long)Math.Floor(bits * Math.Log10(2));
     }
 }

@@ -31,7 +31,14 @@ internal sealed class SchemaParser
 
         using (document)
         {
-            return new SchemaParser().ParseSchema(document.RootElement, null, "");
+            try
+            {
+                return new SchemaParser().ParseSchema(document.RootElement, null, "");
+            }
+            catch (InvalidOperationException e) when (IsInvalidUnicode(e))
+            {
+                throw new AvroSchemaException("", "the schema has a string that is not valid Unicode (an unpaired surrogate escape such as \\ud800)");
+            }
         }
     }
 
@@ -409,6 +416,11 @@ internal sealed class SchemaParser
 
         return result;
     }
+
+    // JsonElement.GetString throws InvalidOperationException for escapes that decode to unpaired surrogates.
+    internal static bool IsInvalidUnicode(InvalidOperationException e) => e.InnerException is System.Text.DecoderFallbackException
+        || e.Message.Contains("UTF-16", StringComparison.Ordinal) || e.Message.Contains("surrogate", StringComparison.OrdinalIgnoreCase)
+        || e.Message.Contains("transcode", StringComparison.OrdinalIgnoreCase);
 
     internal static string Join(string path, string member) => path.Length == 0 ? member : path + "." + member;
 

@@ -97,7 +97,7 @@ public sealed class BinaryEncodingTests
         w.WriteFloat(1.5f);
         w.WriteDouble(-0.0);
         w.WriteDouble(double.NaN);
-        Assert.Equal("0000C03F" + "0000000000000080" + "000000000000F8FF", Convert.ToHexString(buffer.WrittenSpan));
+        Assert.Equal("0000C03F" + "0000000000000080" + "000000000000F87F", Convert.ToHexString(buffer.WrittenSpan));
         var r = new AvroBinaryReader(buffer.WrittenSpan);
         Assert.Equal(1.5f, r.ReadFloat());
         Assert.True(double.IsNegative(r.ReadDouble()));

@@ -92,7 +92,7 @@ public sealed class RandomSchemas
                 return new JsonObject { ["type"] = "bytes", ["logicalType"] = "decimal", ["precision"] = precision, ["scale"] = _random.Next(precision + 1) };
             case 1:
                 var size = 1 + _random.Next(16);
-                var max = LogicalType.MaxDecimalPrecision(size);
+                var max = (int)LogicalType.MaxDecimalPrecision(size);
                 if (max < 1)
                 {
                     goto case 0;
