@@ -1,18 +1,13 @@
-using System.Globalization;
-
-namespace OutboxSdk.Cli.Tests;
+namespace OutboxSdk.Avro.Tests.Schema;
 
 internal sealed record SchemaTestCase(string Input, string Canonical, long? Fingerprint);
 
-/// <summary>
-/// Parses Apache's schema-tests.txt: <c>&lt;&lt;INPUT schema</c>, <c>&lt;&lt;canonical form</c>, optional
-/// <c>&lt;&lt;fingerprint n</c>; a key alone on its line starts a heredoc ending at a line that is the key.
-/// </summary>
+/// <summary>Parses schema-tests.txt: <c>&lt;&lt;INPUT</c>, <c>&lt;&lt;canonical</c>, <c>&lt;&lt;fingerprint</c> items, single-line or heredoc.</summary>
 internal static class SchemaTestsTxt
 {
     private static readonly Lazy<List<SchemaTestCase>> Cases = new(Parse);
 
-    public static string FilePath => global::OutboxSdk.Avro.Tests.TestData.File("schema-tests.txt");
+    public static string FilePath => TestData.File("schema-tests.txt");
 
     public static List<SchemaTestCase> Load() => Cases.Value;
 
@@ -36,13 +31,19 @@ internal static class SchemaTestsTxt
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i];
+            if (line.StartsWith("//", StringComparison.Ordinal) || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            if (line.Trim().Length == 0)
+            {
+                Flush();
+                continue;
+            }
+
             if (!line.StartsWith("<<", StringComparison.Ordinal))
             {
-                if (line.Trim().Length == 0)
-                {
-                    Flush();
-                }
-
                 continue;
             }
 
@@ -51,6 +52,7 @@ internal static class SchemaTestsTxt
             string value;
             if (space < 0)
             {
+                // heredoc: the value runs until a line that is exactly the key
                 var body = new List<string>();
                 for (i++; i < lines.Length && lines[i] != key; i++)
                 {
@@ -64,18 +66,11 @@ internal static class SchemaTestsTxt
                 value = line[(space + 1)..];
             }
 
-            switch (key.ToUpperInvariant())
+            switch (key.ToLowerInvariant())
             {
-                case "INPUT":
-                    Flush();
-                    input = value;
-                    break;
-                case "CANONICAL":
-                    canonical = value;
-                    break;
-                case "FINGERPRINT":
-                    fingerprint = long.Parse(value.Trim(), CultureInfo.InvariantCulture);
-                    break;
+                case "input": Flush(); input = value; break;
+                case "canonical": canonical = value; break;
+                case "fingerprint": fingerprint = long.Parse(value.Trim(), System.Globalization.CultureInfo.InvariantCulture); break;
             }
         }
 
