@@ -1,0 +1,62 @@
+using System;
+
+namespace OutboxSdk;
+
+/// <summary>
+/// Marks a type as an outbox message: the source generator emits its Avro schema, its serializer and its
+/// registration. The type must be <c>partial</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false)]
+public sealed class OutboxMessageAttribute : Attribute
+{
+    /// <summary>Marks the type with its subject, e.g. <c>orders.order-placed</c>: the stable name consumers subscribe to.</summary>
+    public OutboxMessageAttribute(string subject) => Subject = subject;
+
+    /// <summary>The subject (topic) of the message.</summary>
+    public string Subject { get; }
+
+    /// <summary>The Avro namespace; defaults to the C# namespace.</summary>
+    public string? Namespace { get; set; }
+}
+
+/// <summary>
+/// Marks a type as the rows of a table whose changes the SDK streams: the generator emits its Avro schema,
+/// serializer, <c>CREATE TABLE</c> DDL and a row decoder. The type must be <c>partial</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false)]
+public sealed class ChangeFeedAttribute : Attribute
+{
+    /// <summary>Marks the type with its table, e.g. <c>sales.orders</c> (schema and table) or <c>orders</c>.</summary>
+    public ChangeFeedAttribute(string table) => Table = table;
+
+    /// <summary>The table, optionally schema-qualified.</summary>
+    public string Table { get; }
+
+    /// <summary>The table's <c>REPLICA IDENTITY</c>: what the change feed receives as the old row.</summary>
+    public ReplicaIdentity ReplicaIdentity { get; set; } = ReplicaIdentity.Full;
+
+    /// <summary>The Avro namespace; defaults to the C# namespace.</summary>
+    public string? Namespace { get; set; }
+}
+
+/// <summary>A table's <c>REPLICA IDENTITY</c> (see PostgreSQL, ALTER TABLE).</summary>
+public enum ReplicaIdentity
+{
+    /// <summary>The old row carries only the primary key.</summary>
+    Default,
+
+    /// <summary>The old row carries every column (the whole before image).</summary>
+    Full,
+}
+
+/// <summary>The member whose value orders messages: messages with the same key reach handlers in commit order.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field, Inherited = false)]
+public sealed class PartitionKeyAttribute : Attribute
+{
+}
+
+/// <summary>A primary key column of a <see cref="ChangeFeedAttribute"/> entity (several make a composite key, in declaration order).</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field, Inherited = false)]
+public sealed class KeyAttribute : Attribute
+{
+}
