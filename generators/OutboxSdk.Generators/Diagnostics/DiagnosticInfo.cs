@@ -1,0 +1,27 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using OutboxSdk.Generators.Internal;
+
+namespace OutboxSdk.Generators.Diagnostics;
+
+/// <summary>
+/// A diagnostic as plain data: the descriptor's id, string arguments and the location split into file path and
+/// spans, so the model stays equatable and holds no <see cref="Location"/>.
+/// </summary>
+internal sealed record DiagnosticInfo(string Id, string FilePath, TextSpan Span, LinePositionSpan LineSpan, EquatableArray<string> Arguments)
+{
+    public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, Location? location, params string[] arguments)
+    {
+        var span = location?.SourceTree is null ? default : location.SourceSpan;
+        var lines = location?.GetLineSpan().Span ?? default;
+        return new DiagnosticInfo(descriptor.Id, location?.SourceTree?.FilePath ?? "", span, lines, arguments.ToEquatableArray());
+    }
+
+    public Diagnostic ToDiagnostic()
+    {
+        var location = FilePath.Length == 0 ? Location.None : Location.Create(FilePath, Span, LineSpan);
+        return Diagnostic.Create(DiagnosticDescriptors.ById(Id), location, [.. Arguments]);
+    }
+
+    public bool IsError => DiagnosticDescriptors.ById(Id).DefaultSeverity == DiagnosticSeverity.Error;
+}

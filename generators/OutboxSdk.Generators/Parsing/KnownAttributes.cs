@@ -1,0 +1,65 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace OutboxSdk.Generators.Parsing;
+
+/// <summary>Reads the OutboxSdk attributes and XML doc comments of a symbol.</summary>
+internal static class KnownAttributes
+{
+    public const string OutboxMessage = "OutboxSdk.OutboxMessageAttribute";
+    public const string ChangeFeed = "OutboxSdk.ChangeFeedAttribute";
+    public const string PartitionKey = "OutboxSdk.PartitionKeyAttribute";
+    public const string Key = "OutboxSdk.KeyAttribute";
+    public const string AvroName = "OutboxSdk.AvroNameAttribute";
+    public const string AvroIgnore = "OutboxSdk.AvroIgnoreAttribute";
+    public const string AvroDecimal = "OutboxSdk.AvroDecimalAttribute";
+    public const string AvroDoc = "OutboxSdk.AvroDocAttribute";
+    public const string AvroDefault = "OutboxSdk.AvroDefaultAttribute";
+    public const string AvroAlias = "OutboxSdk.AvroAliasAttribute";
+
+    public static AttributeData? Find(ISymbol symbol, string metadataName) =>
+        symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == metadataName);
+
+    public static bool Has(ISymbol symbol, string metadataName) => Find(symbol, metadataName) is not null;
+
+    public static string? String(ISymbol symbol, string metadataName) =>
+        Find(symbol, metadataName) is { ConstructorArguments.Length: > 0 } a ? a.ConstructorArguments[0].Value as string : null;
+
+    public static string? Named(AttributeData attribute, string name) =>
+        attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value as string;
+
+    public static IEnumerable<string> Aliases(ISymbol symbol) =>
+        symbol.GetAttributes()
+            .Where(a => a.AttributeClass?.ToDisplayString() == AvroAlias && a.ConstructorArguments.Length > 0)
+            .Select(a => a.ConstructorArguments[0].Value as string)
+            .Where(s => s is not null)!;
+
+    /// <summary>[AvroDoc], else the XML doc comment's summary, white space collapsed; null when neither.</summary>
+    public static string? Doc(ISymbol symbol)
+    {
+        if (String(symbol, AvroDoc) is { } doc)
+        {
+            return doc;
+        }
+
+        var xml = symbol.GetDocumentationCommentXml();
+        if (string.IsNullOrWhiteSpace(xml))
+        {
+            return null;
+        }
+
+        try
+        {
+            var summary = XDocument.Parse(xml).Descendants("summary").FirstOrDefault();
+            var text = summary is null ? null : Regex.Replace(summary.Value, @"\s+", " ").Trim();
+            return string.IsNullOrEmpty(text) ? null : text;
+        }
+        catch (System.Xml.XmlException)
+        {
+            return null;
+        }
+    }
+}
