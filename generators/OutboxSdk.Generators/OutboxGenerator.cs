@@ -53,7 +53,38 @@ public sealed class OutboxGenerator : IIncrementalGenerator
             .Select(static (pair, _) => new Internal.EquatableArray<RootSpec>(pair.Left.Concat(pair.Right)))
             .WithTrackingName(Steps.AllRoots);
         context.RegisterSourceOutput(all, EmitShared);
+
+        // Row decoders, descriptors and the schema list use types of the OutboxSdk runtime: emit them only when
+        // the compilation references it, so a project with the abstractions alone still builds.
+        var runtime = context.CompilationProvider.Select(static (compilation, _) => new RuntimeSupport(
+            compilation.GetTypeByMetadataName("OutboxSdk.ChangeFeed.PgRow") is not null,
+            compilation.GetTypeByMetadataName("OutboxSdk.Schema.MessageSchema") is not null));
+        context.RegisterSourceOutput(changeFeeds.Combine(runtime), EmitChangeFeed);
+        context.RegisterSourceOutput(all.Combine(runtime), static (ctx, pair) =>
+        {
+            if (pair.Right.Schemas)
+            {
+                ctx.AddSource("OutboxSchemas.g.cs", OutboxSchemaEmitter.Emit(pair.Left));
+            }
+        });
     }
+
+    private static void EmitChangeFeed(SourceProductionContext context, (RootSpec Root, RuntimeSupport Runtime) input)
+    {
+        if (!input.Root.CanEmit || input.Root.Root.Table is null)
+        {
+            return;
+        }
+
+        context.AddSource(HintName(input.Root.Root.FullyQualifiedName, "Ddl"), DdlEmitter.Emit(input.Root.Root, input.Runtime.ChangeFeed));
+        if (input.Runtime.ChangeFeed)
+        {
+            context.AddSource(HintName(input.Root.Root.FullyQualifiedName, "RowDecoder"), RowDecoderEmitter.Emit(input.Root.Root));
+        }
+    }
+
+    /// <summary>Which OutboxSdk runtime types the compilation can use.</summary>
+    private sealed record RuntimeSupport(bool ChangeFeed, bool Schemas);
 
     private static void EmitRoot(SourceProductionContext context, RootSpec root)
     {

@@ -54,6 +54,15 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor MemberNotWritable = Warning("OBX1015", "Member cannot be deserialized",
         "Member '{0}' of '{1}' has no setter and no constructor parameter: it is left out of the schema; add 'init' or mark it [AvroIgnore]");
 
+    public static readonly DiagnosticDescriptor NotAColumn = Error("OBX1020", "Member is not a column type",
+        "Member '{0}' of '{1}' has type '{2}', which is not a column type; a [ChangeFeed] entity is a flat row: use scalars or arrays of scalars, or mark the member [AvroIgnore]");
+
+    public static readonly DiagnosticDescriptor DuplicateColumn = Error("OBX1021", "Duplicate column name",
+        "Members '{0}' and '{1}' of '{2}' both map to the column '{3}' (the Avro name in snake_case): rename one with [AvroName]");
+
+    public static readonly DiagnosticDescriptor InvalidTableOrColumnName = Error("OBX1022", "Invalid table or column name",
+        "'{0}' of '{1}' is not a valid Postgres name: {2}");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> All = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

@@ -45,6 +45,11 @@ internal sealed class MemberParser(TypeParser parser, INamedTypeSymbol type, Typ
         }
 
         CheckDuplicateFieldNames(members);
+        if (spec.Root == RootKind.ChangeFeed)
+        {
+            CheckDuplicateColumns(members);
+        }
+
         return spec with { Members = members.ToEquatableArray(), UsesConstructor = constructor is { Parameters.Length: > 0 } };
     }
 
@@ -66,6 +71,10 @@ internal sealed class MemberParser(TypeParser parser, INamedTypeSymbol type, Typ
 
         var avroName = Attribute(KnownAttributes.AvroName) ?? member.Name;
         parser.CheckName(avroName, member.Name, "the member " + type.Name + "." + member.Name, location, allowDots: false);
+        if (spec.Root == RootKind.ChangeFeed)
+        {
+            CheckColumn(member, avroName, typeRef, memberType, location);
+        }
 
         var isPartitionKey = HasAttribute(KnownAttributes.PartitionKey);
         if (isPartitionKey && !IsScalar(typeRef))
@@ -221,6 +230,30 @@ internal sealed class MemberParser(TypeParser parser, INamedTypeSymbol type, Typ
 
     private static bool IsScalar(TypeRef type) => type.Kind is ValueKind.String or ValueKind.Int or ValueKind.Long or ValueKind.Guid or ValueKind.Enum
         or ValueKind.DateTime or ValueKind.DateTimeOffset or ValueKind.DateOnly or ValueKind.Decimal or ValueKind.Boolean;
+
+    private void CheckColumn(ISymbol member, string avroName, TypeRef typeRef, ITypeSymbol memberType, Location? location)
+    {
+        if (Emitters.DdlEmitter.ColumnType(typeRef) is null)
+        {
+            parser.Report(DiagnosticInfo.Create(DiagnosticDescriptors.NotAColumn, location, member.Name, type.Name, memberType.ToDisplayString()));
+        }
+
+        var column = Emitters.DdlEmitter.SnakeCase(avroName);
+        if (Emitters.DdlEmitter.IdentifierProblem(column) is { } problem)
+        {
+            parser.Report(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidTableOrColumnName, location, column, type.Name + "." + member.Name, problem));
+        }
+    }
+
+    private void CheckDuplicateColumns(List<MemberSpec> members)
+    {
+        foreach (var group in members.GroupBy(Emitters.DdlEmitter.ColumnName).Where(g => g.Count() > 1))
+        {
+            var list = group.ToList();
+            parser.Report(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateColumn, type.Locations.FirstOrDefault(),
+                list[0].Name, list[1].Name, type.Name, group.Key));
+        }
+    }
 
     private void CheckDuplicateFieldNames(List<MemberSpec> members)
     {

@@ -84,6 +84,11 @@ internal sealed class TypeParser
             _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ChangeFeedWithoutKey, location, type.Name));
         }
 
+        if (kind == RootKind.ChangeFeed && Emitters.DdlEmitter.TableProblem(spec.Table) is { } tableProblem)
+        {
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidTableOrColumnName, location, spec.Table ?? "", "[ChangeFeed] on " + type.Name, tableProblem));
+        }
+
         var keys = spec.Members.Where(m => m.IsPartitionKey).Select(m => m.Name).ToList();
         if (keys.Count > 1)
         {
