@@ -1,5 +1,6 @@
 // Benchmarks of OutboxSdk.Avro. Never run by the tests.
 //   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- codec            BenchmarkDotNet: encode/decode vs System.Text.Json
+//   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- serializer       BenchmarkDotNet: generated Avro serializer vs System.Text.Json source-gen
 //   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- bigfile [MiB] [codec]  write then read a container of MiB (default 1024, codec null), report peak memory
 using BenchmarkDotNet.Running;
 using OutboxSdk.Benchmarks;
@@ -11,7 +12,10 @@ switch (args.FirstOrDefault())
     case "codec":
         BenchmarkRunner.Run<EncodingBenchmarks>(args: args[1..]);
         return 0;
+    case "serializer":
+        BenchmarkRunner.Run<SerializerBenchmarks>(args: args[1..]);
+        return 0;
     default:
-        Console.Error.WriteLine("usage: OutboxSdk.Benchmarks codec [BenchmarkDotNet args] | bigfile [MiB] [codec]");
+        Console.Error.WriteLine("usage: OutboxSdk.Benchmarks codec|serializer [BenchmarkDotNet args] | bigfile [MiB] [codec]");
         return 2;
 }

@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using OutboxSdk.Avro.Framing;
+using OutboxSdk.Avro.Generic;
 using OutboxSdk.Avro.IO;
 using OutboxSdk.Avro.Schema;
 
@@ -36,6 +38,30 @@ public static class AvroSerializer
         return value;
     }
 
+    /// <summary>
+    /// Reads one value written with <paramref name="writerSchema"/>, which may be an older or newer version of
+    /// <typeparamref name="T"/>'s schema. When its fingerprint is <typeparamref name="T"/>'s this is
+    /// <see cref="Deserialize{T}(ReadOnlySpan{byte})"/>. Otherwise it is the slow path for old data: the datum is
+    /// resolved to <typeparamref name="T"/>'s schema by a <see cref="GenericDatumReader"/> (compiled once per writer
+    /// fingerprint and cached), re-encoded and decoded by the generated code. Throws
+    /// <see cref="AvroResolutionException"/> when the schemas are not compatible.
+    /// </summary>
+    public static T Deserialize<T>(ReadOnlySpan<byte> data, AvroSchema writerSchema) where T : IAvroSerializable<T>
+    {
+        ArgumentNullException.ThrowIfNull(writerSchema);
+        if (writerSchema.Fingerprint64 == T.AvroFingerprint)
+        {
+            return Deserialize<T>(data);
+        }
+
+        // Canonical form (and so the fingerprint) holds everything that decides how the writer's bytes decode.
+        var resolver = SchemaCache<T>.Resolvers.GetOrAdd(writerSchema.Fingerprint64, static (_, writer) => new GenericDatumReader(writer, SchemaCache<T>.Schema), writerSchema);
+        var datum = resolver.Read(data);
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, data.Length * 2));
+        GenericDatumWriter.Write(SchemaCache<T>.Schema, datum, buffer);
+        return Deserialize<T>(buffer.WrittenSpan);
+    }
+
     /// <summary>The schema JSON of <typeparamref name="T"/>.</summary>
     public static string SchemaOf<T>() where T : IAvroSerializable<T> => T.AvroSchemaJson;
 
@@ -54,7 +80,7 @@ public static class AvroSerializer
 
     /// <summary>
     /// Reads a single-object encoded value; a fingerprint other than <typeparamref name="T"/>'s is an
-    /// <see cref="AvroFormatException"/> (resolve other writer schemas with <c>GenericDatumReader</c>).
+    /// <see cref="AvroFormatException"/> (for other versions of the schema use the overload that looks writer schemas up).
     /// </summary>
     public static T DeserializeSingleObject<T>(ReadOnlySpan<byte> message) where T : IAvroSerializable<T>
     {
@@ -67,6 +93,26 @@ public static class AvroSerializer
         return Deserialize<T>(datum);
     }
 
+    /// <summary>
+    /// Reads a single-object encoded value written with any version of <typeparamref name="T"/>'s schema:
+    /// <paramref name="schemaByFingerprint"/> gives the writer schema for a fingerprint other than
+    /// <typeparamref name="T"/>'s (null when unknown, an <see cref="AvroFormatException"/>); see
+    /// <see cref="Deserialize{T}(ReadOnlySpan{byte}, AvroSchema)"/> for the cost of old data.
+    /// </summary>
+    public static T DeserializeSingleObject<T>(ReadOnlySpan<byte> message, Func<long, AvroSchema?> schemaByFingerprint) where T : IAvroSerializable<T>
+    {
+        ArgumentNullException.ThrowIfNull(schemaByFingerprint);
+        var fingerprint = SingleObjectEncoding.ReadHeader(message, out var datum);
+        if (fingerprint == T.AvroFingerprint)
+        {
+            return Deserialize<T>(datum);
+        }
+
+        var writerSchema = schemaByFingerprint(fingerprint)
+            ?? throw new AvroFormatException($"the message was written with the schema of fingerprint {fingerprint}, which is neither {typeof(T).Name}'s ({T.AvroFingerprint}) nor known", 2);
+        return Deserialize<T>(datum, writerSchema);
+    }
+
     /// <summary>Writes Confluent framing: a zero byte, <paramref name="schemaId"/> big-endian, the datum.</summary>
     public static void SerializeConfluent<T>(T value, int schemaId, IBufferWriter<byte> output) where T : IAvroSerializable<T>
     {
@@ -77,5 +123,8 @@ public static class AvroSerializer
     private static class SchemaCache<T> where T : IAvroSerializable<T>
     {
         public static readonly AvroSchema Schema = AvroSchema.Parse(T.AvroSchemaJson);
+
+        /// <summary>Resolvers from writer schemas to <typeparamref name="T"/>'s, by writer fingerprint.</summary>
+        public static readonly ConcurrentDictionary<long, GenericDatumReader> Resolvers = new();
     }
 }
