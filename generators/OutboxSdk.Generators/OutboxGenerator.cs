@@ -54,6 +54,10 @@ public sealed class OutboxGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.AllRoots);
         context.RegisterSourceOutput(all, EmitShared);
 
+        // Diagnostics are reported against the compilation's syntax trees so that #pragma warning disable and
+        // editorconfig severities apply; the model keeps only file paths and spans, so the parse steps stay cached.
+        context.RegisterSourceOutput(all.Combine(context.CompilationProvider), static (ctx, pair) => ReportDiagnostics(ctx, pair.Left, pair.Right));
+
         // Row decoders, descriptors and the schema list use types of the OutboxSdk runtime: emit them only when
         // the compilation references it, so a project with the abstractions alone still builds.
         var runtime = context.CompilationProvider.Select(static (compilation, _) => new RuntimeSupport(
@@ -86,13 +90,21 @@ public sealed class OutboxGenerator : IIncrementalGenerator
     /// <summary>Which OutboxSdk runtime types the compilation can use.</summary>
     private sealed record RuntimeSupport(bool ChangeFeed, bool Schemas);
 
-    private static void EmitRoot(SourceProductionContext context, RootSpec root)
+    private static void ReportDiagnostics(SourceProductionContext context, Internal.EquatableArray<RootSpec> roots, Compilation compilation)
     {
-        foreach (var diagnostic in root.Diagnostics)
+        foreach (var root in roots)
         {
-            context.ReportDiagnostic(diagnostic.ToDiagnostic());
+            foreach (var diagnostic in root.Diagnostics)
+            {
+                context.ReportDiagnostic(diagnostic.ToDiagnostic(compilation));
+            }
         }
 
+        ReportDuplicateSubjects(context, roots, compilation);
+    }
+
+    private static void EmitRoot(SourceProductionContext context, RootSpec root)
+    {
         if (!root.CanEmit)
         {
             return;
@@ -111,11 +123,9 @@ public sealed class OutboxGenerator : IIncrementalGenerator
             context.CancellationToken.ThrowIfCancellationRequested();
             context.AddSource(HintName(type.FullyQualifiedName, "AvroCodec"), SerializerEmitter.Emit(type, types));
         }
-
-        ReportDuplicateSubjects(context, roots);
     }
 
-    private static void ReportDuplicateSubjects(SourceProductionContext context, IEnumerable<RootSpec> roots)
+    private static void ReportDuplicateSubjects(SourceProductionContext context, IEnumerable<RootSpec> roots, Compilation compilation)
     {
         foreach (var group in roots.Where(r => r.Root.Subject is not null).GroupBy(r => r.Root.Subject).Where(g => g.Count() > 1))
         {
@@ -124,7 +134,7 @@ public sealed class OutboxGenerator : IIncrementalGenerator
             {
                 var info = DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateSubject, null, group.Key!,
                     list[i].Root.FullyQualifiedName.Replace("global::", ""), list[0].Root.FullyQualifiedName.Replace("global::", ""));
-                context.ReportDiagnostic((list[i].Location is { } location ? info with { FilePath = location.FilePath, Span = location.Span, LineSpan = location.LineSpan } : info).ToDiagnostic());
+                context.ReportDiagnostic((list[i].Location is { } location ? info with { FilePath = location.FilePath, Span = location.Span, LineSpan = location.LineSpan } : info).ToDiagnostic(compilation));
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using OutboxSdk.Generators.Internal;
@@ -17,9 +18,16 @@ internal sealed record DiagnosticInfo(string Id, string FilePath, TextSpan Span,
         return new DiagnosticInfo(descriptor.Id, location?.SourceTree?.FilePath ?? "", span, lines, arguments.ToEquatableArray());
     }
 
-    public Diagnostic ToDiagnostic()
+    /// <summary>
+    /// The diagnostic, located in the compilation's own syntax tree when the file is part of it: only then do
+    /// <c>#pragma warning disable</c> and editorconfig severities apply to it.
+    /// </summary>
+    public Diagnostic ToDiagnostic(Compilation? compilation = null)
     {
-        var location = FilePath.Length == 0 ? Location.None : Location.Create(FilePath, Span, LineSpan);
+        var tree = FilePath.Length == 0 ? null : compilation?.SyntaxTrees.FirstOrDefault(t => t.FilePath == FilePath);
+        var location = tree is not null ? Location.Create(tree, Span)
+            : FilePath.Length == 0 ? Location.None
+            : Location.Create(FilePath, Span, LineSpan);
         return Diagnostic.Create(DiagnosticDescriptors.ById(Id), location, [.. Arguments]);
     }
 

@@ -81,8 +81,10 @@ public partial record Decimals
     [AvroDecimal(28, 28)]
     public decimal Fraction { get; init; }
 
-    /// <summary>No [AvroDecimal]: mapped as decimal(28, 10) with warning OBX1005 (silenced in the project file).</summary>
+    /// <summary>No [AvroDecimal]: mapped as decimal(28, 10) with warning OBX1005, silenced here as users would.</summary>
+#pragma warning disable OBX1005
     public decimal Defaulted { get; init; }
+#pragma warning restore OBX1005
 }
 
 /// <summary>Timestamps of every kind, to check what is kept.</summary>
