@@ -53,6 +53,8 @@ public sealed class OutboxGenerator : IIncrementalGenerator
             .Select(static (pair, _) => new Internal.EquatableArray<RootSpec>(pair.Left.Concat(pair.Right)))
             .WithTrackingName(Steps.AllRoots);
         context.RegisterSourceOutput(all, EmitShared);
+
+        Evolution.EvolutionPipeline.Register(context, messages, all);
     }
 
     private static void EmitRoot(SourceProductionContext context, RootSpec root)
