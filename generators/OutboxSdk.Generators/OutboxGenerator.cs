@@ -54,6 +54,8 @@ public sealed class OutboxGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.AllRoots);
         context.RegisterSourceOutput(all, EmitShared);
 
+        Evolution.EvolutionPipeline.Register(context, messages, all);
+
         // Diagnostics are reported against the compilation's syntax trees so that #pragma warning disable and
         // editorconfig severities apply; the model keeps only file paths and spans, so the parse steps stay cached.
         context.RegisterSourceOutput(all.Combine(context.CompilationProvider), static (ctx, pair) => ReportDiagnostics(ctx, pair.Left, pair.Right));

@@ -62,6 +62,20 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor InvalidTableOrColumnName = Error("OBX1022", "Invalid table or column name",
         "'{0}' of '{1}' is not a valid Postgres name: {2}");
+    public static readonly DiagnosticDescriptor IncompatibleSchema = Error("OBX1040", "Incompatible schema change",
+        "{0}: {1} ({2})");
+
+    public static readonly DiagnosticDescriptor InvalidSchemaHistory = Error("OBX1041", "Invalid schema history file",
+        "Schema history file '{0}' is not a valid Avro schema: {1}");
+
+    public static readonly DiagnosticDescriptor OrphanSchemaHistory = Warning("OBX1042", "Schema history without a message type",
+        "Schema history '{0}' is for subject '{1}', which no [OutboxMessage] type in this project has: rename the files or the subject, or delete the history");
+
+    public static readonly DiagnosticDescriptor SchemaFileNotHistory = Warning("OBX1043", "Schema file not used as history",
+        "'{0}' is not used as schema history: {1}");
+
+    public static readonly DiagnosticDescriptor UnknownCompatibilityLevel = Error("OBX1044", "Unknown schema compatibility level",
+        "OutboxSchemaCompatibility is '{0}', which is not a compatibility level: use {1}");
 
     private static readonly Dictionary<string, DiagnosticDescriptor> All = typeof(DiagnosticDescriptors)
         .GetFields()
