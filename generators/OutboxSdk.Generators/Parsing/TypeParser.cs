@@ -222,7 +222,7 @@ internal sealed class TypeParser
         var stack = new Stack<string>();
         for (var t = type.ContainingType; t is not null; t = t.ContainingType)
         {
-            stack.Push("partial " + Keyword(t) + " " + t.Name);
+            stack.Push("partial " + Keyword(t) + " " + Emitters.SourceWriter.Identifier(t.Name));
         }
 
         return stack;

@@ -9,13 +9,10 @@ namespace OutboxSdk.Generated
     {
         public static void Write(global::Catalog.Color value, global::OutboxSdk.Avro.IO.AvroBinaryWriter writer)
         {
-            switch (value)
-            {
-                case global::Catalog.Color.Red: writer.WriteEnum(0); break;
-                case global::Catalog.Color.Green: writer.WriteEnum(1); break;
-                case global::Catalog.Color.Blue: writer.WriteEnum(2); break;
-                default: throw new global::OutboxSdk.Avro.AvroTypeException("", "the value " + ((long)value).ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " is not a member of Color, so it has no Avro symbol");
-            }
+            if (value == global::Catalog.Color.Red) writer.WriteEnum(0);
+            else if (value == global::Catalog.Color.Green) writer.WriteEnum(1);
+            else if (value == global::Catalog.Color.Blue) writer.WriteEnum(2);
+            else throw new global::OutboxSdk.Avro.AvroTypeException("", "the value " + ((long)value).ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " is not a member of Color, so it has no Avro symbol");
         }
 
         public static global::Catalog.Color Read(ref global::OutboxSdk.Avro.IO.AvroBinaryReader reader)

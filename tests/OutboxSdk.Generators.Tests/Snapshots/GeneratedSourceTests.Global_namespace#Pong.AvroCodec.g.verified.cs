@@ -9,12 +9,9 @@ namespace OutboxSdk.Generated
     {
         public static void Write(global::Pong value, global::OutboxSdk.Avro.IO.AvroBinaryWriter writer)
         {
-            switch (value)
-            {
-                case global::Pong.Yes: writer.WriteEnum(0); break;
-                case global::Pong.No: writer.WriteEnum(1); break;
-                default: throw new global::OutboxSdk.Avro.AvroTypeException("", "the value " + ((long)value).ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " is not a member of Pong, so it has no Avro symbol");
-            }
+            if (value == global::Pong.Yes) writer.WriteEnum(0);
+            else if (value == global::Pong.No) writer.WriteEnum(1);
+            else throw new global::OutboxSdk.Avro.AvroTypeException("", "the value " + ((long)value).ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " is not a member of Pong, so it has no Avro symbol");
         }
 
         public static global::Pong Read(ref global::OutboxSdk.Avro.IO.AvroBinaryReader reader)

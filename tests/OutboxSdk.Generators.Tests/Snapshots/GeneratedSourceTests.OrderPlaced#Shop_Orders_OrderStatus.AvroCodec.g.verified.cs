@@ -9,13 +9,10 @@ namespace OutboxSdk.Generated
     {
         public static void Write(global::Shop.Orders.OrderStatus value, global::OutboxSdk.Avro.IO.AvroBinaryWriter writer)
         {
-            switch (value)
-            {
-                case global::Shop.Orders.OrderStatus.Unknown: writer.WriteEnum(0); break;
-                case global::Shop.Orders.OrderStatus.New: writer.WriteEnum(1); break;
-                case global::Shop.Orders.OrderStatus.Paid: writer.WriteEnum(2); break;
-                default: throw new global::OutboxSdk.Avro.AvroTypeException("", "the value " + ((long)value).ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " is not a member of OrderStatus, so it has no Avro symbol");
-            }
+            if (value == global::Shop.Orders.OrderStatus.Unknown) writer.WriteEnum(0);
+            else if (value == global::Shop.Orders.OrderStatus.New) writer.WriteEnum(1);
+            else if (value == global::Shop.Orders.OrderStatus.Paid) writer.WriteEnum(2);
+            else throw new global::OutboxSdk.Avro.AvroTypeException("", "the value " + ((long)value).ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " is not a member of OrderStatus, so it has no Avro symbol");
         }
 
         public static global::Shop.Orders.OrderStatus Read(ref global::OutboxSdk.Avro.IO.AvroBinaryReader reader)
