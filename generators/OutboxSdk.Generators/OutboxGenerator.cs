@@ -67,6 +67,11 @@ public sealed class OutboxGenerator : IIncrementalGenerator
                 ctx.AddSource("OutboxSchemas.g.cs", OutboxSchemaEmitter.Emit(pair.Left));
             }
         });
+
+        // Diagnostics need the syntax tree back so that #pragma warning disable applies to them (a location
+        // made from a file path is never checked against pragmas; see dotnet/runtime PR 124994). Only this
+        // cheap step sees the compilation: source generation stays keyed on the model alone.
+        context.RegisterSourceOutput(all.Combine(context.CompilationProvider), static (ctx, pair) => ReportDiagnostics(ctx, pair.Left, pair.Right));
     }
 
     private static void EmitChangeFeed(SourceProductionContext context, (RootSpec Root, RuntimeSupport Runtime) input)
@@ -88,11 +93,6 @@ public sealed class OutboxGenerator : IIncrementalGenerator
 
     private static void EmitRoot(SourceProductionContext context, RootSpec root)
     {
-        foreach (var diagnostic in root.Diagnostics)
-        {
-            context.ReportDiagnostic(diagnostic.ToDiagnostic());
-        }
-
         if (!root.CanEmit)
         {
             return;
@@ -111,11 +111,19 @@ public sealed class OutboxGenerator : IIncrementalGenerator
             context.CancellationToken.ThrowIfCancellationRequested();
             context.AddSource(HintName(type.FullyQualifiedName, "AvroCodec"), SerializerEmitter.Emit(type, types));
         }
-
-        ReportDuplicateSubjects(context, roots);
     }
 
-    private static void ReportDuplicateSubjects(SourceProductionContext context, IEnumerable<RootSpec> roots)
+    private static void ReportDiagnostics(SourceProductionContext context, Internal.EquatableArray<RootSpec> roots, Compilation compilation)
+    {
+        foreach (var diagnostic in roots.SelectMany(r => r.Diagnostics))
+        {
+            context.ReportDiagnostic(diagnostic.ToDiagnostic(compilation));
+        }
+
+        ReportDuplicateSubjects(context, roots, compilation);
+    }
+
+    private static void ReportDuplicateSubjects(SourceProductionContext context, IEnumerable<RootSpec> roots, Compilation compilation)
     {
         foreach (var group in roots.Where(r => r.Root.Subject is not null).GroupBy(r => r.Root.Subject).Where(g => g.Count() > 1))
         {
@@ -124,7 +132,7 @@ public sealed class OutboxGenerator : IIncrementalGenerator
             {
                 var info = DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateSubject, null, group.Key!,
                     list[i].Root.FullyQualifiedName.Replace("global::", ""), list[0].Root.FullyQualifiedName.Replace("global::", ""));
-                context.ReportDiagnostic((list[i].Location is { } location ? info with { FilePath = location.FilePath, Span = location.Span, LineSpan = location.LineSpan } : info).ToDiagnostic());
+                context.ReportDiagnostic((list[i].Location is { } location ? info with { FilePath = location.FilePath, Span = location.Span, LineSpan = location.LineSpan } : info).ToDiagnostic(compilation));
             }
         }
     }

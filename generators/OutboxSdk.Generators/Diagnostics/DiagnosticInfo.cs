@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using OutboxSdk.Generators.Internal;
@@ -17,9 +18,16 @@ internal sealed record DiagnosticInfo(string Id, string FilePath, TextSpan Span,
         return new DiagnosticInfo(descriptor.Id, location?.SourceTree?.FilePath ?? "", span, lines, arguments.ToEquatableArray());
     }
 
-    public Diagnostic ToDiagnostic()
+    /// <summary>
+    /// The diagnostic, located in <paramref name="compilation"/>'s syntax tree of the file: only a location in a
+    /// tree is checked against <c>#pragma warning disable</c>.
+    /// </summary>
+    public Diagnostic ToDiagnostic(Compilation compilation)
     {
-        var location = FilePath.Length == 0 ? Location.None : Location.Create(FilePath, Span, LineSpan);
+        var tree = FilePath.Length == 0 ? null : compilation.SyntaxTrees.FirstOrDefault(t => t.FilePath == FilePath);
+        var location = tree is not null && Span.End <= tree.Length ? Location.Create(tree, Span)
+            : FilePath.Length == 0 ? Location.None
+            : Location.Create(FilePath, Span, LineSpan);
         return Diagnostic.Create(DiagnosticDescriptors.ById(Id), location, [.. Arguments]);
     }
 
