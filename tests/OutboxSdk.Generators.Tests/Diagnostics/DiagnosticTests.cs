@@ -155,4 +155,41 @@ public sealed class DiagnosticTests
         [OutboxMessage("n.stamped")]
         public partial class Stamped { public int [|Sequence|] { get; } }
         """, "'Sequence'", "'Stamped'", "init", "[AvroIgnore]");
+
+    [Fact]
+    public void OBX1020_member_that_is_not_a_column() => Reports("OBX1020", DiagnosticSeverity.Error, Usings + """
+        [ChangeFeed("sales.orders")]
+        public partial class OrderRow
+        {
+            [Key] public Guid Id { get; set; }
+            public Address [|ShipTo|] { get; set; } = new("");
+        }
+        public sealed record Address(string Street);
+        """, "'ShipTo'", "'OrderRow'", "N.Address", "flat row");
+
+    [Fact]
+    public void OBX1021_duplicate_column() => Reports("OBX1021", DiagnosticSeverity.Error, Usings + """
+        [ChangeFeed("sales.orders")]
+        public partial class [|OrderRow|]
+        {
+            [Key] public Guid OrderId { get; set; }
+            [AvroName("order_id")] public Guid LegacyId { get; set; }
+        }
+        """, "'OrderId'", "'LegacyId'", "'order_id'", "[AvroName]");
+
+    [Fact]
+    public void OBX1022_invalid_table_name() => Reports("OBX1022", DiagnosticSeverity.Error, Usings + """
+        [ChangeFeed("sales.orders.archive")]
+        public partial class [|OrderRow|] { [Key] public int Id { get; set; } }
+        """, "'sales.orders.archive'", "[ChangeFeed] on OrderRow");
+
+    [Fact]
+    public void OBX1022_column_name_too_long() => Reports("OBX1022", DiagnosticSeverity.Error, Usings + """
+        [ChangeFeed("sales.orders")]
+        public partial class LongRow
+        {
+            [Key] public int Id { get; set; }
+            public string [|ThisPropertyNameIsFarTooLongToBecomeAPostgresColumnBecauseItGoesOnAndOn|] { get; set; } = "";
+        }
+        """, "LongRow.ThisPropertyNameIsFarTooLong", "63");
 }
