@@ -56,10 +56,6 @@ public sealed class OutboxGenerator : IIncrementalGenerator
 
         Evolution.EvolutionPipeline.Register(context, messages, all);
 
-        // Diagnostics are reported against the compilation's syntax trees so that #pragma warning disable and
-        // editorconfig severities apply; the model keeps only file paths and spans, so the parse steps stay cached.
-        context.RegisterSourceOutput(all.Combine(context.CompilationProvider), static (ctx, pair) => ReportDiagnostics(ctx, pair.Left, pair.Right));
-
         // Row decoders, descriptors and the schema list use types of the OutboxSdk runtime: emit them only when
         // the compilation references it, so a project with the abstractions alone still builds.
         var runtime = context.CompilationProvider.Select(static (compilation, _) => new RuntimeSupport(
@@ -73,6 +69,11 @@ public sealed class OutboxGenerator : IIncrementalGenerator
                 ctx.AddSource("OutboxSchemas.g.cs", OutboxSchemaEmitter.Emit(pair.Left));
             }
         });
+
+        // Diagnostics need the syntax tree back so that #pragma warning disable applies to them (a location
+        // made from a file path is never checked against pragmas; see dotnet/runtime PR 124994). Only this
+        // cheap step sees the compilation: source generation stays keyed on the model alone.
+        context.RegisterSourceOutput(all.Combine(context.CompilationProvider), static (ctx, pair) => ReportDiagnostics(ctx, pair.Left, pair.Right));
     }
 
     private static void EmitChangeFeed(SourceProductionContext context, (RootSpec Root, RuntimeSupport Runtime) input)
@@ -91,19 +92,6 @@ public sealed class OutboxGenerator : IIncrementalGenerator
 
     /// <summary>Which OutboxSdk runtime types the compilation can use.</summary>
     private sealed record RuntimeSupport(bool ChangeFeed, bool Schemas);
-
-    private static void ReportDiagnostics(SourceProductionContext context, Internal.EquatableArray<RootSpec> roots, Compilation compilation)
-    {
-        foreach (var root in roots)
-        {
-            foreach (var diagnostic in root.Diagnostics)
-            {
-                context.ReportDiagnostic(diagnostic.ToDiagnostic(compilation));
-            }
-        }
-
-        ReportDuplicateSubjects(context, roots, compilation);
-    }
 
     private static void EmitRoot(SourceProductionContext context, RootSpec root)
     {
@@ -125,6 +113,16 @@ public sealed class OutboxGenerator : IIncrementalGenerator
             context.CancellationToken.ThrowIfCancellationRequested();
             context.AddSource(HintName(type.FullyQualifiedName, "AvroCodec"), SerializerEmitter.Emit(type, types));
         }
+    }
+
+    private static void ReportDiagnostics(SourceProductionContext context, Internal.EquatableArray<RootSpec> roots, Compilation compilation)
+    {
+        foreach (var diagnostic in roots.SelectMany(r => r.Diagnostics))
+        {
+            context.ReportDiagnostic(diagnostic.ToDiagnostic(compilation));
+        }
+
+        ReportDuplicateSubjects(context, roots, compilation);
     }
 
     private static void ReportDuplicateSubjects(SourceProductionContext context, IEnumerable<RootSpec> roots, Compilation compilation)

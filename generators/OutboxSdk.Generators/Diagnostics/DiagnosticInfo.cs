@@ -19,13 +19,13 @@ internal sealed record DiagnosticInfo(string Id, string FilePath, TextSpan Span,
     }
 
     /// <summary>
-    /// The diagnostic, located in the compilation's own syntax tree when the file is part of it: only then do
-    /// <c>#pragma warning disable</c> and editorconfig severities apply to it.
+    /// The diagnostic, located in the compilation's own syntax tree of the file: only a location in a tree is
+    /// checked against <c>#pragma warning disable</c> and editorconfig severities.
     /// </summary>
     public Diagnostic ToDiagnostic(Compilation? compilation = null)
     {
         var tree = FilePath.Length == 0 ? null : compilation?.SyntaxTrees.FirstOrDefault(t => t.FilePath == FilePath);
-        var location = tree is not null ? Location.Create(tree, Span)
+        var location = tree is not null && Span.End <= tree.Length ? Location.Create(tree, Span)
             : FilePath.Length == 0 ? Location.None
             : Location.Create(FilePath, Span, LineSpan);
         return Diagnostic.Create(DiagnosticDescriptors.ById(Id), location, [.. Arguments]);

@@ -32,7 +32,7 @@ internal static class RootEmitter
             w.Open(containing);
         }
 
-        w.Open("partial " + type.Keyword + " " + type.Name + " : " + serializable);
+        w.Open("partial " + type.Keyword + " " + SourceWriter.Identifier(type.Name) + " : " + serializable);
         if (type.Subject is not null)
         {
             w.Line("/// <summary>The subject of this message: " + System.Security.SecurityElement.Escape(type.Subject) + ".</summary>");

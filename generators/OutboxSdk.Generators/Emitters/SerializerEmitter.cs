@@ -27,10 +27,20 @@ internal sealed class SerializerEmitter
     /// <summary>The codec class's name for a type, e.g. <c>Shop_Orders_OrderLine_AvroCodec</c>.</summary>
     public static string CodecName(string fullyQualifiedName)
     {
+        // '.' becomes '_' and '_' becomes "_1", so A_B.C and A.B_C (or A.B.C) get different names: a name must
+        // not collide, it is both a class and a hint name. A name part never starts with a digit, so "_1" is
+        // never a dot followed by the part.
         var builder = new StringBuilder();
         foreach (var c in fullyQualifiedName.Replace("global::", ""))
         {
-            builder.Append(char.IsLetterOrDigit(c) ? c : '_');
+            if (c == '_')
+            {
+                builder.Append("_1");
+            }
+            else
+            {
+                builder.Append(char.IsLetterOrDigit(c) ? c : '_');
+            }
         }
 
         return builder.Append("_AvroCodec").ToString();
@@ -68,15 +78,14 @@ internal sealed class SerializerEmitter
         var t = type.FullyQualifiedName;
         using (_w.Block($"public static void Write({t} value, {Writer} writer)"))
         {
-            using (_w.Block("switch (value)"))
+            // Comparisons, not a switch: members that share a value (None = 0, Default = 0) would be duplicate
+            // case labels. The first member declared with a value is the symbol written.
+            for (var i = 0; i < type.EnumSymbols.Count; i++)
             {
-                for (var i = 0; i < type.EnumSymbols.Count; i++)
-                {
-                    _w.Line($"case {t}.{type.EnumSymbols[i]}: writer.WriteEnum({i.ToString(CultureInfo.InvariantCulture)}); break;");
-                }
-
-                _w.Line($"default: throw new {TypeException}(\"\", \"the value \" + ((long)value).ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \" is not a member of {type.Name}, so it has no Avro symbol\");");
+                _w.Line($"{(i == 0 ? "" : "else ")}if (value == {t}.{SourceWriter.Identifier(type.EnumSymbols[i])}) writer.WriteEnum({i.ToString(CultureInfo.InvariantCulture)});");
             }
+
+            _w.Line($"{(type.EnumSymbols.Count == 0 ? "" : "else ")}throw new {TypeException}(\"\", \"the value \" + ((long)value).ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \" is not a member of {type.Name}, so it has no Avro symbol\");");
         }
 
         _w.Line();
@@ -86,7 +95,7 @@ internal sealed class SerializerEmitter
             {
                 for (var i = 0; i < type.EnumSymbols.Count; i++)
                 {
-                    _w.Line($"case {i.ToString(CultureInfo.InvariantCulture)}: return {t}.{type.EnumSymbols[i]};");
+                    _w.Line($"case {i.ToString(CultureInfo.InvariantCulture)}: return {t}.{SourceWriter.Identifier(type.EnumSymbols[i])};");
                 }
 
                 _w.Line($"default: throw new global::System.InvalidOperationException(\"unreachable: ReadEnum checks the index\");");
@@ -106,7 +115,7 @@ internal sealed class SerializerEmitter
 
             foreach (var member in type.Members)
             {
-                WriteValue(member.Type, "value." + member.Name, type.Name + "." + member.Name, AvroSchemaEmitter.NullFirst(member));
+                WriteValue(member.Type, "value." + SourceWriter.Identifier(member.Name), type.Name + "." + member.Name, AvroSchemaEmitter.NullFirst(member));
             }
         }
 
@@ -124,7 +133,7 @@ internal sealed class SerializerEmitter
             var arguments = type.Members.Select((m, i) => (m, i)).Where(x => x.m.ConstructorParameter >= 0)
                 .OrderBy(x => x.m.ConstructorParameter).Select(x => locals[x.i]);
             var initializers = type.Members.Select((m, i) => (m, i)).Where(x => x.m.ConstructorParameter < 0)
-                .Select(x => x.m.Name + " = " + locals[x.i]).ToList();
+                .Select(x => SourceWriter.Identifier(x.m.Name) + " = " + locals[x.i]).ToList();
             var construct = "new " + t + "(" + string.Join(", ", arguments) + ")";
             _w.Line(initializers.Count == 0
                 ? "return " + construct + ";"

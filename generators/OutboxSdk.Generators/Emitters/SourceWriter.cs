@@ -1,5 +1,6 @@
 using System;
 using System.Text;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace OutboxSdk.Generators.Emitters;
 
@@ -41,6 +42,10 @@ internal sealed class SourceWriter
     }
 
     public override string ToString() => _builder.ToString();
+
+    /// <summary>A C# identifier for a symbol name: reserved keywords (a member declared as <c>@event</c>) get their '@' back.</summary>
+    public static string Identifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None ? name : "@" + name;
 
     /// <summary>A C# string literal: verbatim escapes of quotes, backslashes and control characters.</summary>
     public static string Literal(string value)

@@ -43,13 +43,17 @@ internal sealed class TypeParser
 
         var types = parser._order.Select(n => parser._parsed[n]).Where(t => t is not null).Select(t => t!).ToList();
         parser.CheckDuplicateNames(type, types);
+
+        // A type marked with both attributes reaches both pipelines: the [OutboxMessage] one reports its
+        // diagnostics (OBX1006 among them), so the user sees each once.
+        var reportedElsewhere = kind == RootKind.ChangeFeed && KnownAttributes.Has(type, KnownAttributes.OutboxMessage);
         return new RootSpec
         {
             Root = root,
             Types = types.ToEquatableArray(),
-            Diagnostics = parser._diagnostics.ToEquatableArray(),
+            Diagnostics = reportedElsewhere ? EquatableArray<DiagnosticInfo>.Empty : parser._diagnostics.ToEquatableArray(),
             Location = DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateSubject, syntax.Identifier.GetLocation()),
-            CanEmit = !parser._diagnostics.Any(d => d.IsError),
+            CanEmit = !reportedElsewhere && !parser._diagnostics.Any(d => d.IsError),
         };
     }
 
@@ -222,7 +226,7 @@ internal sealed class TypeParser
         var stack = new Stack<string>();
         for (var t = type.ContainingType; t is not null; t = t.ContainingType)
         {
-            stack.Push("partial " + Keyword(t) + " " + t.Name);
+            stack.Push("partial " + Keyword(t) + " " + Emitters.SourceWriter.Identifier(t.Name));
         }
 
         return stack;
