@@ -29,6 +29,15 @@ public sealed class OutboxGenerator : IIncrementalGenerator
 
         /// <summary>Every root, collected.</summary>
         public const string AllRoots = "AllRoots";
+
+        /// <summary>MediatR notification handlers parsed into the model.</summary>
+        public const string Handlers = "NotificationHandlers";
+
+        /// <summary>The assembly name and whether the registration's dependencies are referenced.</summary>
+        public const string RegistrationTarget = "RegistrationTarget";
+
+        /// <summary>Everything the registration emitter takes.</summary>
+        public const string Registration = "Registration";
     }
 
     /// <inheritdoc />
@@ -53,6 +62,7 @@ public sealed class OutboxGenerator : IIncrementalGenerator
             .Select(static (pair, _) => new Internal.EquatableArray<RootSpec>(pair.Left.Concat(pair.Right)))
             .WithTrackingName(Steps.AllRoots);
         context.RegisterSourceOutput(all, EmitShared);
+        RegistrationPipeline.Initialize(context, all);
     }
 
     private static void EmitRoot(SourceProductionContext context, RootSpec root)

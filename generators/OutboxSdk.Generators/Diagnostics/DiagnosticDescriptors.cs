@@ -54,6 +54,15 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor MemberNotWritable = Warning("OBX1015", "Member cannot be deserialized",
         "Member '{0}' of '{1}' has no setter and no constructor parameter: it is left out of the schema; add 'init' or mark it [AvroIgnore]");
 
+    public static readonly DiagnosticDescriptor HandlerOfNonOutboxType = Info("OBX1030", "Handler of a type the outbox does not deliver",
+        "'{0}' handles '{1}', which is neither an [OutboxMessage] nor a [ChangeFeed] type: the handler is registered for in-process publishing, but the outbox never delivers that type to it");
+
+    public static readonly DiagnosticDescriptor OpenGenericHandler = Warning("OBX1031", "Open generic handler not registered",
+        "'{0}' is an open generic notification handler: the generated registration names only closed handler types, so it is not registered; register it yourself with services.AddTransient(typeof(INotificationHandler<>), typeof(...)) or derive a closed handler from it");
+
+    public static readonly DiagnosticDescriptor InaccessibleHandler = Warning("OBX1032", "Handler not accessible to the registration",
+        "Notification handler '{0}' is {1}, so the generated registration cannot name it and does not register it: make it internal or public");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> All = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
@@ -69,6 +78,9 @@ internal static class DiagnosticDescriptors
 
     private static DiagnosticDescriptor Warning(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
+
+    private static DiagnosticDescriptor Info(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Info, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 
     private static string HelpLink(string id) => "https://github.com/outboxsdk/outboxsdk/blob/main/docs/diagnostics/" + id + ".md";
 }
