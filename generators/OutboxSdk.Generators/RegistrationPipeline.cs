@@ -45,14 +45,39 @@ internal static class RegistrationPipeline
                 return;
             }
 
-            foreach (var diagnostic in input.Handlers.SelectMany(h => h.Diagnostics))
-            {
-                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
-
             spc.AddSource(RegistrationEmitter.ClassName(input.Target.AssemblyName) + ".g.cs",
                 RegistrationEmitter.Emit(input.Target.AssemblyName, input.Types, input.Handlers));
         });
+
+        // Diagnostics are reported against the compilation's own syntax trees: a location made from a file path
+        // alone is not in a tree, and the compiler then ignores #pragma warning disable for it. Pairing with the
+        // compilation reruns this output on every edit, but it only walks the (usually empty) diagnostics, and the
+        // emitting output above stays cached.
+        var diagnostics = handlers.Collect()
+            .Select(static (all, _) => all.SelectMany(h => h.Diagnostics).Distinct().ToEquatableArray())
+            .Combine(target)
+            .Combine(context.CompilationProvider);
+        context.RegisterSourceOutput(diagnostics, static (spc, input) =>
+        {
+            if (!input.Left.Right.IsEnabled)
+            {
+                return;
+            }
+
+            foreach (var info in input.Left.Left)
+            {
+                spc.ReportDiagnostic(InTree(info, input.Right));
+            }
+        });
+    }
+
+    private static Diagnostic InTree(Diagnostics.DiagnosticInfo info, Compilation compilation)
+    {
+        var diagnostic = info.ToDiagnostic();
+        var tree = compilation.SyntaxTrees.FirstOrDefault(t => t.FilePath == info.FilePath);
+        return tree is null || info.Span.End > tree.Length
+            ? diagnostic
+            : Diagnostic.Create(diagnostic.Descriptor, Location.Create(tree, info.Span), [.. info.Arguments]);
     }
 
     private static RegisteredType Reduce(RootSpec root)

@@ -102,6 +102,8 @@ public sealed class GeneratedRegistrationTests
         Assert.Empty(run.RegisteredHandlers);
         Assert.NotNull(run.Registration);
         Assert.Equal(["OBX1031 Warning LogAll 'Shop.LogAll<T>'", "OBX1031 Warning Inner 'Shop.Outer<T>.Inner'"], Describe(run));
+        // In the source tree, not merely at a path: the compiler honours #pragma only for locations in a tree.
+        Assert.All(run.Diagnostics, d => Assert.True(d.Location.IsInSource));
     }
 
     [Fact]

@@ -82,6 +82,7 @@ public sealed class RegistrationTests
         };
         Assert.Equal(expected.OrderBy(h => h.ToString(), StringComparer.Ordinal), registry.Handlers.OrderBy(h => h.ToString(), StringComparer.Ordinal));
         Assert.DoesNotContain(registry.Handlers, h => h.HandlerType == typeof(ShippedHandlerBase));
+        Assert.DoesNotContain(registry.Handlers, h => h.HandlerType.IsGenericTypeDefinition);
     }
 
     [Fact]
