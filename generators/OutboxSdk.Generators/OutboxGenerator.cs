@@ -29,6 +29,15 @@ public sealed class OutboxGenerator : IIncrementalGenerator
 
         /// <summary>Every root, collected.</summary>
         public const string AllRoots = "AllRoots";
+
+        /// <summary>MediatR notification handlers parsed into the model.</summary>
+        public const string Handlers = "NotificationHandlers";
+
+        /// <summary>The assembly name and whether the registration's dependencies are referenced.</summary>
+        public const string RegistrationTarget = "RegistrationTarget";
+
+        /// <summary>Everything the registration emitter takes.</summary>
+        public const string Registration = "Registration";
     }
 
     /// <inheritdoc />
@@ -74,6 +83,8 @@ public sealed class OutboxGenerator : IIncrementalGenerator
         // made from a file path is never checked against pragmas; see dotnet/runtime PR 124994). Only this
         // cheap step sees the compilation: source generation stays keyed on the model alone.
         context.RegisterSourceOutput(all.Combine(context.CompilationProvider), static (ctx, pair) => ReportDiagnostics(ctx, pair.Left, pair.Right));
+
+        RegistrationPipeline.Initialize(context, all);
     }
 
     private static void EmitChangeFeed(SourceProductionContext context, (RootSpec Root, RuntimeSupport Runtime) input)

@@ -62,6 +62,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor InvalidTableOrColumnName = Error("OBX1022", "Invalid table or column name",
         "'{0}' of '{1}' is not a valid Postgres name: {2}");
+
     public static readonly DiagnosticDescriptor IncompatibleSchema = Error("OBX1040", "Incompatible schema change",
         "{0}: {1} ({2})");
 
@@ -76,6 +77,15 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnknownCompatibilityLevel = Error("OBX1044", "Unknown schema compatibility level",
         "OutboxSchemaCompatibility is '{0}', which is not a compatibility level: use {1}");
+
+    public static readonly DiagnosticDescriptor HandlerOfNonOutboxType = Info("OBX1030", "Handler of a type the outbox does not deliver",
+        "'{0}' handles '{1}', which is neither an [OutboxMessage] nor a [ChangeFeed] type: the handler is registered for in-process publishing, but the outbox never delivers that type to it");
+
+    public static readonly DiagnosticDescriptor OpenGenericHandler = Warning("OBX1031", "Open generic handler not registered",
+        "'{0}' is an open generic notification handler: the generated registration names only closed handler types, so it is not registered; register it yourself with services.AddTransient(typeof(INotificationHandler<>), typeof(...)) or derive a closed handler from it");
+
+    public static readonly DiagnosticDescriptor InaccessibleHandler = Warning("OBX1032", "Handler not accessible to the registration",
+        "Notification handler '{0}' is {1}, so the generated registration cannot name it and does not register it: make it internal or public");
 
     private static readonly Dictionary<string, DiagnosticDescriptor> All = typeof(DiagnosticDescriptors)
         .GetFields()
@@ -92,6 +102,9 @@ internal static class DiagnosticDescriptors
 
     private static DiagnosticDescriptor Warning(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
+
+    private static DiagnosticDescriptor Info(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Info, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 
     private static string HelpLink(string id) => "https://github.com/outboxsdk/outboxsdk/blob/main/docs/diagnostics/" + id + ".md";
 }
