@@ -23,7 +23,7 @@ public sealed class PackageTests
             DotnetProcess.Run(RepositoryRoot(), new Dictionary<string, string>(), deadline,
                 "pack", Path.Combine("src", "OutboxSdk", "OutboxSdk.csproj"), "-c", "Release", "-o", feed, "--no-restore");
 
-            AssertPackage(feed, "OutboxSdk", ["lib/net10.0/OutboxSdk.dll", "analyzers/dotnet/cs/OutboxSdk.Generators.dll"],
+            AssertPackage(feed, "OutboxSdk", ["lib/net10.0/OutboxSdk.dll", "analyzers/dotnet/cs/OutboxSdk.Generators.dll", "build/OutboxSdk.props", "buildTransitive/OutboxSdk.props"],
                 ["OutboxSdk.Abstractions " + Version, "OutboxSdk.Avro " + Version, "MediatR 5.1.0", "Microsoft.Extensions.DependencyInjection.Abstractions 10.0.14"]);
             AssertPackage(feed, "OutboxSdk.Avro", ["lib/net10.0/OutboxSdk.Avro.dll"], []);
             AssertPackage(feed, "OutboxSdk.Abstractions", ["lib/netstandard2.0/OutboxSdk.Abstractions.dll"], []);
@@ -63,7 +63,7 @@ public sealed class PackageTests
 
         // Only what the list names: no stray assemblies (e.g. the generator's Roslyn references) under lib/ or analyzers/.
         var assemblies = files.Where(f => f.EndsWith(".dll", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
-        Assert.Equal(requiredFiles.Order(StringComparer.Ordinal), assemblies);
+        Assert.Equal(requiredFiles.Where(f => f.EndsWith(".dll", StringComparison.Ordinal)).Order(StringComparer.Ordinal), assemblies);
 
         using var nuspec = archive.GetEntry(id + ".nuspec")!.Open();
         var declared = XDocument.Load(nuspec).Descendants().Where(e => e.Name.LocalName == "dependency")

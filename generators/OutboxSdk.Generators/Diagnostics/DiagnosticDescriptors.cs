@@ -54,6 +54,9 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor MemberNotWritable = Warning("OBX1015", "Member cannot be deserialized",
         "Member '{0}' of '{1}' has no setter and no constructor parameter: it is left out of the schema; add 'init' or mark it [AvroIgnore]");
 
+    public static readonly DiagnosticDescriptor TypeNotAccessible = Error("OBX1016", "Type not accessible to generated code",
+        "'{0}' cannot be serialized because '{1}' is {2}: the generated codec lives outside the type and can only name types the assembly can see; make it internal or public");
+
     public static readonly DiagnosticDescriptor NotAColumn = Error("OBX1020", "Member is not a column type",
         "Member '{0}' of '{1}' has type '{2}', which is not a column type; a [ChangeFeed] entity is a flat row: use scalars or arrays of scalars, or mark the member [AvroIgnore]");
 

@@ -51,11 +51,12 @@ internal static class EvolutionPipeline
                 .ToEquatableArray())
             .WithTrackingName(MessageSchemasStep);
 
-        context.RegisterSourceOutput(schemas.Combine(history.Collect()).Combine(rule),
-            static (spc, input) => Report(spc, input.Left.Left, input.Left.Right, input.Right));
+        // The compilation is only used to place OBX1040 in the type's own syntax tree, where #pragma applies.
+        context.RegisterSourceOutput(schemas.Combine(history.Collect()).Combine(rule).Combine(context.CompilationProvider),
+            static (spc, input) => Report(spc, input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right));
     }
 
-    private static void Report(SourceProductionContext context, EquatableArray<MessageSchema> messages, ImmutableArray<SchemaHistoryFile> files, string? ruleText)
+    private static void Report(SourceProductionContext context, EquatableArray<MessageSchema> messages, ImmutableArray<SchemaHistoryFile> files, string? ruleText, Compilation compilation)
     {
         if (!CompatibilityRules.TryParse(ruleText, out var rule))
         {
@@ -101,7 +102,7 @@ internal static class EvolutionPipeline
                 foreach (var message in CompatibilityRules.Check(generated, history, rule))
                 {
                     var info = DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleSchema, null, subject.Key, message, CompatibilityRules.Name(rule));
-                    context.ReportDiagnostic((owner.Location is { } at ? info with { FilePath = at.FilePath, Span = at.Span, LineSpan = at.LineSpan } : info).ToDiagnostic());
+                    context.ReportDiagnostic((owner.Location is { } at ? info with { FilePath = at.FilePath, Span = at.Span, LineSpan = at.LineSpan } : info).ToDiagnostic(compilation));
                 }
             }
         }

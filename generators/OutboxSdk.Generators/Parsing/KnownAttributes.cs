@@ -45,7 +45,14 @@ internal static class KnownAttributes
             return doc;
         }
 
+        // The compiler gives the XML only when it parses doc comments (GenerateDocumentationFile); read the ///
+        // lines ourselves otherwise, so the schema does not depend on a build setting.
         var xml = symbol.GetDocumentationCommentXml();
+        if (string.IsNullOrWhiteSpace(xml))
+        {
+            xml = DocCommentFromSyntax(symbol);
+        }
+
         if (string.IsNullOrWhiteSpace(xml))
         {
             return null;
@@ -61,5 +68,35 @@ internal static class KnownAttributes
         {
             return null;
         }
+    }
+
+    private static string? DocCommentFromSyntax(ISymbol symbol)
+    {
+        var syntax = symbol.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax();
+        if (syntax is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax)
+        {
+            // A field's doc comment sits on its declaration, two levels up.
+            syntax = syntax.Parent?.Parent;
+        }
+
+        if (syntax is null)
+        {
+            return null;
+        }
+
+        var lines = new List<string>();
+        foreach (var trivia in syntax.GetLeadingTrivia())
+        {
+            foreach (var line in trivia.ToFullString().Split('\n'))
+            {
+                var trimmed = line.Trim();
+                if (trimmed.StartsWith("///", System.StringComparison.Ordinal))
+                {
+                    lines.Add(trimmed.Substring(3));
+                }
+            }
+        }
+
+        return lines.Count == 0 ? null : "<doc>" + string.Join("\n", lines) + "</doc>";
     }
 }

@@ -120,9 +120,18 @@ internal sealed class TypeParser
     {
         _cancellation.ThrowIfCancellationRequested();
         var location = type.Locations.FirstOrDefault();
-        if (type.IsGenericType)
+        if (type.IsGenericType || ContainingTypes(type).Any(t => t.IsGenericType))
         {
             _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericTypeNotSupported, location, type.ToDisplayString()));
+        }
+
+        // The generated codecs live in OutboxSdk.Generated, outside the type: they can name it only if the
+        // assembly can see it (and every type it is nested in).
+        if (new[] { type }.Concat(ContainingTypes(type)).FirstOrDefault(t => t.DeclaredAccessibility is Accessibility.Private
+            or Accessibility.Protected or Accessibility.ProtectedAndInternal) is { } hidden)
+        {
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeNotAccessible, location, type.ToDisplayString(),
+                hidden.Name, hidden.DeclaredAccessibility.ToString().ToLowerInvariant()));
         }
 
         var avroName = KnownAttributes.String(type, KnownAttributes.AvroName) ?? type.Name;
@@ -204,6 +213,14 @@ internal sealed class TypeParser
             var list = group.ToList();
             _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateAvroName, root.Locations.FirstOrDefault(),
                 list[0].FullyQualifiedName.Replace("global::", ""), list[1].FullyQualifiedName.Replace("global::", ""), group.Key));
+        }
+    }
+
+    private static IEnumerable<INamedTypeSymbol> ContainingTypes(INamedTypeSymbol type)
+    {
+        for (var t = type.ContainingType; t is not null; t = t.ContainingType)
+        {
+            yield return t;
         }
     }
 

@@ -157,6 +157,24 @@ public sealed class DiagnosticTests
         """, "'Sequence'", "'Stamped'", "init", "[AvroIgnore]");
 
     [Fact]
+    public void OBX1016_type_the_generated_code_cannot_see() => Reports("OBX1016", DiagnosticSeverity.Error, Usings + """
+        public partial class Outer
+        {
+            [OutboxMessage("n.hidden")]
+            private partial record [|Hidden|](int X);
+        }
+        """, "'N.Outer.Hidden'", "'Hidden' is private", "internal or public");
+
+    [Fact]
+    public void OBX1012_type_nested_in_a_generic_type() => Reports("OBX1012", DiagnosticSeverity.Error, Usings + """
+        public partial class Box<T>
+        {
+            [OutboxMessage("n.boxed")]
+            public partial record [|Boxed|](int X);
+        }
+        """, "Box<T>.Boxed", "generic");
+
+    [Fact]
     public void OBX1020_member_that_is_not_a_column() => Reports("OBX1020", DiagnosticSeverity.Error, Usings + """
         [ChangeFeed("sales.orders")]
         public partial class OrderRow
