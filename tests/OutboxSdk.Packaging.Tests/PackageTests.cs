@@ -42,7 +42,7 @@ public sealed class PackageTests
 
             var id = "0b0b0b0b-1111-2222-3333-444455556666";
             var expectedHex = "48" + Convert.ToHexString(Encoding.ASCII.GetBytes(id)) + "06" + Convert.ToHexString("c-1"u8) + "06";
-            Assert.Equal(["round trip: True", "bytes: " + expectedHex, "subject: probe.order-placed"], output.Trim().Split('\n').Select(l => l.TrimEnd('\r')));
+            Assert.Equal(["round trip: True", "bytes: " + expectedHex, "subject: probe.order-placed", "ddl: True"], output.Trim().Split('\n').Select(l => l.TrimEnd('\r')));
         }
         finally
         {
@@ -115,9 +115,17 @@ public sealed class PackageTests
             Console.WriteLine($"round trip: {AvroSerializer.Deserialize<OrderPlaced>(bytes) == order}");
             Console.WriteLine($"bytes: {Convert.ToHexString(bytes)}");
             Console.WriteLine($"subject: {OutboxSdk.Generated.ProbeOutboxRegistration.Instance.Messages[0].Subject}");
+            Console.WriteLine($"ddl: {OrderRow.CreateTableSql.StartsWith("CREATE TABLE IF NOT EXISTS \"sales\".\"orders\"", StringComparison.Ordinal)}");
 
             [OutboxMessage("probe.order-placed")]
             public partial record OrderPlaced(Guid Id, [property: PartitionKey] string Customer, int Lines);
+
+            [ChangeFeed("sales.orders")]
+            public partial class OrderRow
+            {
+                [Key] public Guid Id { get; set; }
+                public string Status { get; set; } = "";
+            }
             """);
     }
 
