@@ -1,0 +1,85 @@
+using Npgsql;
+
+namespace OutboxSdk.Hosting;
+
+/// <summary>How the relay learns of committed messages.</summary>
+public enum RelayMode
+{
+    /// <summary>LISTEN/NOTIFY wake-ups, with a fallback poll for lost notifications.</summary>
+    Notify,
+
+    /// <summary>Logical replication (pgoutput) of the outbox table (issue 5).</summary>
+    Replication,
+}
+
+/// <summary>Options of <c>services.AddOutbox(...)</c>; validated at startup with messages that say what to change.</summary>
+public sealed class OutboxOptions
+{
+    /// <summary>The data source to use; when null, one from DI, else one built from <see cref="ConnectionString"/>.</summary>
+    public NpgsqlDataSource? DataSource { get; set; }
+
+    /// <summary>A connection string, used when no data source is given or registered.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The Postgres schema of the outbox tables (quoted, so any identifier works). Default <c>outbox</c>.</summary>
+    public string Schema { get; set; } = OutboxSdk.Schema.OutboxSchema.DefaultSchema;
+
+    /// <summary>How the relay learns of committed messages. Default <see cref="RelayMode.Notify"/>.</summary>
+    public RelayMode RelayMode { get; set; } = RelayMode.Notify;
+
+    /// <summary>Whether this process runs the relay (a publisher-only service sets false). Default true.</summary>
+    public bool RunRelay { get; set; } = true;
+
+    /// <summary>Whether startup applies the outbox's migrations. Default true.</summary>
+    public bool ApplyMigrations { get; set; } = true;
+
+    /// <summary>Messages claimed per batch. Default 100.</summary>
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Partition keys delivered in parallel; messages of one key are always sequential. Default 8.</summary>
+    public int MaxDegreeOfParallelism { get; set; } = 8;
+
+    /// <summary>The fallback poll that covers lost notifications. Default 1 s.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Handler retries before a message goes to dead letters.</summary>
+    public OutboxRetryOptions Retry { get; } = new();
+
+    /// <summary>How long delivered messages are kept before their partition is dropped.</summary>
+    public OutboxRetentionOptions Retention { get; } = new();
+
+    /// <summary>The LISTEN/NOTIFY channel; default <c>outbox_&lt;schema&gt;</c>.</summary>
+    public string? NotifyChannel { get; set; }
+
+    /// <summary>The channel in effect.</summary>
+    public string EffectiveNotifyChannel => NotifyChannel ?? "outbox_" + Schema;
+}
+
+/// <summary>Retry with exponential backoff and jitter.</summary>
+public sealed class OutboxRetryOptions
+{
+    /// <summary>Attempts in all, the first included, before dead-lettering. Default 5.</summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>The delay before the second attempt; doubled each time. Default 100 ms.</summary>
+    public TimeSpan InitialDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest delay between attempts. Default 30 s.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long one handler may run before the attempt counts as failed. Default 30 s.</summary>
+    public TimeSpan HandlerTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>Retention by dropping time partitions of the messages table.</summary>
+public sealed class OutboxRetentionOptions
+{
+    /// <summary>Delivered messages older than this are removed with their partition. Default 7 days.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>The span of one partition. Default 1 day.</summary>
+    public TimeSpan PartitionInterval { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How often the retention job runs. Default 1 hour.</summary>
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromHours(1);
+}
