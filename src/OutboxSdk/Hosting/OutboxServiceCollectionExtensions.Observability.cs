@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OutboxSdk.Observability;
+
+namespace OutboxSdk.Hosting;
+
+public static partial class OutboxServiceCollectionExtensions
+{
+    /// <summary>
+    /// The relay heartbeat, the backlog probe and monitor (feeding the <c>outbox.backlog</c> gauges on a timer), and
+    /// the <c>outbox</c> health check.
+    /// </summary>
+    static partial void AddObservability(IServiceCollection services)
+    {
+        services.AddOptions<OutboxHealthOptions>();
+        services.TryAddSingleton<OutboxDataSourceProvider>();
+        services.TryAddSingleton<RelayLiveness>();
+        services.TryAddSingleton<IRelayHeartbeat>(static provider => provider.GetRequiredService<RelayLiveness>());
+        services.TryAddSingleton<IBacklogProbe>(static provider =>
+            new CheckpointBacklogProbe(provider.GetRequiredService<IOptions<OutboxOptions>>().Value.Schema));
+        services.TryAddSingleton<BacklogMonitor>();
+        services.AddHostedService<BacklogSampler>();
+        if (!services.Any(static d => d.ServiceType == typeof(OutboxHealthCheck)))
+        {
+            services.TryAddSingleton<OutboxHealthCheck>();
+            services.AddHealthChecks().AddCheck<OutboxHealthCheck>("outbox");
+        }
+    }
+}

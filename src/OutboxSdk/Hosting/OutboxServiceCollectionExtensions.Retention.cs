@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OutboxSdk.Observability;
+using OutboxSdk.Retention;
+
+namespace OutboxSdk.Hosting;
+
+public static partial class OutboxServiceCollectionExtensions
+{
+    /// <summary>The retention job: time partitions created ahead, expired delivered ones dropped (docs/retention.md).</summary>
+    static partial void AddRetention(IServiceCollection services)
+    {
+        services.TryAddSingleton<OutboxDataSourceProvider>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutboxOptions>, RetentionOptionsValidator>());
+        services.AddHostedService<RetentionService>();
+    }
+}

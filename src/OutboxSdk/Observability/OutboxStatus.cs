@@ -1,0 +1,82 @@
+using Npgsql;
+using OutboxSdk.Retention;
+using OutboxSdk.Schema;
+
+namespace OutboxSdk.Observability;
+
+/// <summary>A registered message schema.</summary>
+/// <param name="Subject">The message subject.</param>
+/// <param name="Version">The subject's version, 1 for the first.</param>
+/// <param name="Fingerprint">The Avro CRC-64-AVRO fingerprint, as stored (a signed bigint).</param>
+public sealed record RegisteredSchema(string Subject, int Version, long Fingerprint);
+
+/// <summary>A relay checkpoint.</summary>
+/// <param name="Name">The checkpoint's name (<c>relay</c> for the notify relay's delivered high-water mark).</param>
+/// <param name="Lsn">The replication position, for replication relays.</param>
+/// <param name="MessageId">The <c>messages.id</c> high-water mark, for the notify relay.</param>
+/// <param name="UpdatedAt">When it last moved.</param>
+public sealed record OutboxCheckpoint(string Name, string? Lsn, long? MessageId, DateTimeOffset UpdatedAt);
+
+/// <summary>A snapshot of one outbox: what <c>outbox status</c> prints.</summary>
+/// <param name="Schema">The Postgres schema.</param>
+/// <param name="Backlog">Undelivered messages.</param>
+/// <param name="BacklogAge">Age of the oldest undelivered message; zero when none.</param>
+/// <param name="DeadLetters">Rows in <c>dead_letters</c>.</param>
+/// <param name="Partitions">Partitions of <c>messages</c>, oldest range first, the default partition first of all.</param>
+/// <param name="Schemas">Registered schemas by subject and version.</param>
+/// <param name="Checkpoints">Relay checkpoints.</param>
+public sealed record OutboxStatus(
+    string Schema,
+    long Backlog,
+    TimeSpan BacklogAge,
+    long DeadLetters,
+    IReadOnlyList<OutboxPartition> Partitions,
+    IReadOnlyList<RegisteredSchema> Schemas,
+    IReadOnlyList<OutboxCheckpoint> Checkpoints)
+{
+    /// <summary>Reads the status of the outbox in <paramref name="schema"/>.</summary>
+    /// <exception cref="InvalidOperationException">The schema has no outbox tables.</exception>
+    /// <exception cref="NpgsqlException">The database cannot be reached.</exception>
+    public static async Task<OutboxStatus> ReadAsync(NpgsqlDataSource dataSource, string schema = OutboxSchema.DefaultSchema, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            if (!await PartitionCatalog.ExistsAsync(connection, schema, cancellationToken).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException($"schema '{schema}' has no outbox tables (apply the migrations first)");
+            }
+
+            var s = OutboxSchema.QuoteIdentifier(schema);
+            var (backlog, age) = await new CheckpointBacklogProbe(schema).MeasureAsync(connection, cancellationToken).ConfigureAwait(false);
+            var deadLetters = await ReadAsync(connection, $"SELECT count(*) FROM {s}.\"dead_letters\"", r => r.GetInt64(0), cancellationToken).ConfigureAwait(false);
+            var partitions = await PartitionCatalog.ReadAsync(connection, schema, cancellationToken).ConfigureAwait(false);
+            var schemas = await ReadAsync(connection, $"SELECT \"subject\", \"version\", \"fingerprint\" FROM {s}.\"schemas\" ORDER BY 1, 2",
+                r => new RegisteredSchema(r.GetString(0), r.GetInt32(1), r.GetInt64(2)), cancellationToken).ConfigureAwait(false);
+            var checkpoints = await ReadAsync(connection, $"SELECT \"name\", \"lsn\"::text, \"message_id\", \"updated_at\" FROM {s}.\"checkpoints\" ORDER BY 1",
+                r => new OutboxCheckpoint(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.GetFieldValue<DateTimeOffset>(3)),
+                cancellationToken).ConfigureAwait(false);
+            return new OutboxStatus(schema, backlog, age, deadLetters[0], partitions, schemas, checkpoints);
+        }
+    }
+
+    private static async Task<List<T>> ReadAsync<T>(NpgsqlConnection connection, string sql, Func<NpgsqlDataReader, T> row, CancellationToken cancellationToken)
+    {
+        var rows = new List<T>();
+        var command = new NpgsqlCommand(sql, connection);
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rows.Add(row(reader));
+                }
+            }
+        }
+
+        return rows;
+    }
+}

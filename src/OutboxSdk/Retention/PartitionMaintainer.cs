@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using OutboxSdk.Observability;
+using OutboxSdk.Schema;
+
+namespace OutboxSdk.Retention;
+
+/// <summary>
+/// One retention run, in one transaction under a transaction-level advisory lock: creates the partitions of the
+/// current and the next interval, then drops partitions whose upper bound is older than the window — unless
+/// they still hold undelivered messages. Never DELETEs messages; see docs/retention.md.
+/// </summary>
+internal sealed class PartitionMaintainer(string schema, TimeSpan window, TimeSpan interval, IBacklogProbe probe, ILogger logger)
+{
+    // The advisory lock's first key: "OBXR" as an int, so the lock cannot collide with the migrator's or an
+    // application's two-key locks; the second key is the schema's hash, so outboxes in other schemas run freely.
+    private const int LockClass = 0x4F425852;
+
+    private readonly string _quotedSchema = OutboxSchema.QuoteIdentifier(schema);
+    private readonly string _messages = PartitionCatalog.MessagesTable(schema);
+
+    public async Task<RetentionRun> RunAsync(NpgsqlDataSource dataSource, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                // Creating and dropping partitions takes an ACCESS EXCLUSIVE lock on messages; waiting behind a long
+                // transaction would queue every writer behind us, so give up quickly and retry next run instead.
+                await ExecuteAsync(connection, "SET LOCAL lock_timeout = '5s'", cancellationToken).ConfigureAwait(false);
+                if (!await TryLockAsync(connection, cancellationToken).ConfigureAwait(false))
+                {
+                    RetentionLog.LockBusy(logger, schema);
+                    return RetentionRun.Busy;
+                }
+
+                var partitions = await PartitionCatalog.ReadAsync(connection, schema, cancellationToken).ConfigureAwait(false);
+                var created = new List<string>();
+                long moved = 0;
+                var current = PartitionRange.Containing(now, interval);
+                foreach (var range in new[] { current, current.Next })
+                {
+                    if (partitions.Any(p => !p.IsDefault && range.Overlaps(p.From, p.To)))
+                    {
+                        continue;
+                    }
+
+                    moved += await CreateAsync(connection, range, cancellationToken).ConfigureAwait(false);
+                    created.Add(range.TableName);
+                }
+
+                var dropped = new List<string>();
+                var kept = new List<string>();
+                var expiry = now - window;
+                foreach (var partition in partitions.Where(p => !p.IsDefault && p.To is { } to && to <= expiry))
+                {
+                    var quoted = _quotedSchema + "." + OutboxSchema.QuoteIdentifier(partition.Name);
+                    if (await probe.HoldsUndeliveredAsync(connection, quoted, cancellationToken).ConfigureAwait(false))
+                    {
+                        RetentionLog.PartitionKept(logger, schema, partition.Name);
+                        kept.Add(partition.Name);
+                        continue;
+                    }
+
+                    await ExecuteAsync(connection, "DROP TABLE " + quoted, cancellationToken).ConfigureAwait(false);
+                    RetentionLog.PartitionDropped(logger, schema, partition.Name);
+                    dropped.Add(partition.Name);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return new RetentionRun(false, created, dropped, kept, moved);
+            }
+        }
+    }
+
+    private async Task<bool> TryLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock($1, hashtext($2))", connection)
+        {
+            Parameters = { new() { Value = LockClass }, new() { Value = schema } },
+        };
+        await using (command.ConfigureAwait(false))
+        {
+            return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+    }
+
+    /// <summary>
+    /// Creates the partition for <paramref name="range"/>. Postgres refuses to create it while the default partition
+    /// holds rows of that range, so those rows (normally none: partitions are made an interval ahead) are first
+    /// moved out, then re-inserted through the parent with their ids, inside this transaction.
+    /// </summary>
+    private async Task<long> CreateAsync(NpgsqlConnection connection, PartitionRange range, CancellationToken cancellationToken)
+    {
+        var defaultPartition = _quotedSchema + ".\"messages_default\"";
+        var from = range.From.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'+00'", System.Globalization.CultureInfo.InvariantCulture);
+        var to = range.To.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'+00'", System.Globalization.CultureInfo.InvariantCulture);
+        var inRange = $"\"created_at\" >= '{from}' AND \"created_at\" < '{to}'";
+
+        // EXCLUSIVE blocks new inserts into the default partition (not into the range partitions) until commit, so
+        // no row of the range can land there between the move and the CREATE that validates the default.
+        await ExecuteAsync(connection, $"LOCK TABLE {defaultPartition} IN EXCLUSIVE MODE", cancellationToken).ConfigureAwait(false);
+        var moving = await ExecuteAsync(connection, $"""
+            CREATE TEMP TABLE "outbox_moving" ON COMMIT DROP AS
+            WITH moved AS (DELETE FROM {defaultPartition} WHERE {inRange} RETURNING *) SELECT * FROM moved
+            """, cancellationToken).ConfigureAwait(false);
+
+        var name = OutboxSchema.QuoteIdentifier(range.TableName);
+        await ExecuteAsync(connection, $"CREATE TABLE {_quotedSchema}.{name} PARTITION OF {_messages} FOR VALUES FROM ('{from}') TO ('{to}')",
+            cancellationToken).ConfigureAwait(false);
+        if (moving > 0)
+        {
+            await ExecuteAsync(connection, $"INSERT INTO {_messages} OVERRIDING SYSTEM VALUE SELECT * FROM \"outbox_moving\"", cancellationToken).ConfigureAwait(false);
+            RetentionLog.RowsMovedFromDefault(logger, schema, range.TableName, moving);
+        }
+
+        await ExecuteAsync(connection, "DROP TABLE \"outbox_moving\"", cancellationToken).ConfigureAwait(false);
+        RetentionLog.PartitionCreated(logger, schema, range.TableName, range.From, range.To);
+        return moving;
+    }
+
+    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        await using (command.ConfigureAwait(false))
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Options;
+using OutboxSdk.Hosting;
+
+namespace OutboxSdk.Retention;
+
+/// <summary>Rejects retention settings that would produce colliding partition names or a busy loop.</summary>
+internal sealed class RetentionOptionsValidator : IValidateOptions<OutboxOptions>
+{
+    public ValidateOptionsResult Validate(string? name, OutboxOptions options)
+    {
+        var retention = options.Retention;
+        var failures = new List<string>();
+        if (retention.PartitionInterval < TimeSpan.FromMinutes(1) || retention.PartitionInterval.Ticks % TimeSpan.TicksPerMinute != 0)
+        {
+            failures.Add($"Retention.PartitionInterval is {retention.PartitionInterval}: use whole minutes, at least 1 (partition names carry minutes).");
+        }
+
+        if (retention.Window <= TimeSpan.Zero)
+        {
+            failures.Add($"Retention.Window is {retention.Window}: it must be positive.");
+        }
+
+        if (retention.CheckInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"Retention.CheckInterval is {retention.CheckInterval}: it must be positive.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
