@@ -102,7 +102,7 @@ internal sealed class PartitionMaintainer(string schema, TimeSpan window, TimeSp
         // EXCLUSIVE blocks new inserts into the default partition (not into the range partitions) until commit, so
         // no row of the range can land there between the move and the CREATE that validates the default.
         await ExecuteAsync(connection, $"LOCK TABLE {defaultPartition} IN EXCLUSIVE MODE", cancellationToken).ConfigureAwait(false);
-        var moving = await ExecuteAsync(connection, $"""
+        await ExecuteAsync(connection, $"""
             CREATE TEMP TABLE "outbox_moving" ON COMMIT DROP AS
             WITH moved AS (DELETE FROM {defaultPartition} WHERE {inRange} RETURNING *) SELECT * FROM moved
             """, cancellationToken).ConfigureAwait(false);
@@ -110,15 +110,18 @@ internal sealed class PartitionMaintainer(string schema, TimeSpan window, TimeSp
         var name = OutboxSchema.QuoteIdentifier(range.TableName);
         await ExecuteAsync(connection, $"CREATE TABLE {_quotedSchema}.{name} PARTITION OF {_messages} FOR VALUES FROM ('{from}') TO ('{to}')",
             cancellationToken).ConfigureAwait(false);
-        if (moving > 0)
+
+        // OVERRIDING SYSTEM VALUE keeps the rows' ids, which the delivered high-water mark refers to.
+        var moved = await ExecuteAsync(connection, $"INSERT INTO {_messages} OVERRIDING SYSTEM VALUE SELECT * FROM \"outbox_moving\"",
+            cancellationToken).ConfigureAwait(false);
+        if (moved > 0)
         {
-            await ExecuteAsync(connection, $"INSERT INTO {_messages} OVERRIDING SYSTEM VALUE SELECT * FROM \"outbox_moving\"", cancellationToken).ConfigureAwait(false);
-            RetentionLog.RowsMovedFromDefault(logger, schema, range.TableName, moving);
+            RetentionLog.RowsMovedFromDefault(logger, schema, range.TableName, moved);
         }
 
         await ExecuteAsync(connection, "DROP TABLE \"outbox_moving\"", cancellationToken).ConfigureAwait(false);
         RetentionLog.PartitionCreated(logger, schema, range.TableName, range.From, range.To);
-        return moving;
+        return moved;
     }
 
     private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Npgsql;
+using OutboxSdk.Observability;
+using OutboxSdk.Schema;
+
+namespace OutboxSdk.Cli.Status;
+
+/// <summary>The <c>outbox status</c> verb: backlog, dead letters, partitions, schemas and checkpoints of one outbox.</summary>
+internal static class StatusCommand
+{
+    public static Command Build()
+    {
+        var connection = new Option<string>("--connection", "-c")
+        {
+            Description = "An Npgsql connection string, e.g. \"Host=localhost;Username=app;Database=shop\".",
+            HelpName = "cs",
+            Required = true,
+        };
+        var schema = new Option<string>("--schema")
+        {
+            Description = "The outbox's Postgres schema (default: outbox).",
+            HelpName = "name",
+            DefaultValueFactory = _ => OutboxSchema.DefaultSchema,
+        };
+        var command = new Command("status", "Show an outbox's backlog, dead letters, partitions, registered schemas and checkpoints.")
+        {
+            connection, schema,
+        };
+        command.SetAction(result =>
+        {
+            var stdout = result.InvocationConfiguration.Output;
+            var exitCode = CliErrors.Run(result.InvocationConfiguration.Error,
+                () => Run(result.GetValue(connection)!, result.GetValue(schema) ?? OutboxSchema.DefaultSchema, stdout));
+            stdout.Flush();
+            return exitCode;
+        });
+        return command;
+    }
+
+    private static int Run(string connectionString, string schema, TextWriter stdout)
+    {
+        OutboxStatus status;
+        try
+        {
+            using var dataSource = NpgsqlDataSource.Create(connectionString);
+            status = OutboxStatus.ReadAsync(dataSource, schema).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is NpgsqlException or ArgumentException or TimeoutException)
+        {
+            // ArgumentException: a malformed connection string or schema name.
+            throw new CliException("cannot read the outbox status: " + e.Message, e);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CliException(e.Message, e);
+        }
+
+        StatusFormatter.Write(status, stdout);
+        return 0;
+    }
+}

@@ -1,0 +1,44 @@
+using System.Globalization;
+using OutboxSdk.Observability;
+using OutboxSdk.Retention;
+
+namespace OutboxSdk.Cli.Status;
+
+/// <summary>Prints an <see cref="OutboxStatus"/> as plain aligned text: a heading per section, one line per item.</summary>
+internal static class StatusFormatter
+{
+    public static void Write(OutboxStatus status, TextWriter output)
+    {
+        var c = CultureInfo.InvariantCulture;
+        output.Write($"schema: {status.Schema}\n");
+        output.Write(string.Format(c, "backlog: {0} undelivered, oldest {1:0.###} s\n", status.Backlog, status.BacklogAge.TotalSeconds));
+        output.Write(string.Format(c, "dead letters: {0}\n", status.DeadLetters));
+
+        output.Write(string.Format(c, "partitions ({0}):\n", status.Partitions.Count));
+        foreach (var p in status.Partitions)
+        {
+            var range = p.IsDefault ? "DEFAULT" : $"{Instant(p.From)} .. {Instant(p.To)}";
+            var rows = p.EstimatedRows is { } n ? "~" + n.ToString(c) + " rows" : "rows unknown (not analyzed)";
+            output.Write($"  {p.Name}  {range}  {rows}\n");
+        }
+
+        output.Write(string.Format(c, "schemas ({0}):\n", status.Schemas.Count));
+        foreach (var s in status.Schemas)
+        {
+            output.Write(string.Format(c, "  {0}  v{1}  {2:x16}\n", s.Subject, s.Version, s.Fingerprint));
+        }
+
+        if (status.Checkpoints.Count > 0)
+        {
+            output.Write(string.Format(c, "checkpoints ({0}):\n", status.Checkpoints.Count));
+            foreach (var cp in status.Checkpoints)
+            {
+                var position = cp.MessageId is { } id ? "message id " + id.ToString(c) : cp.Lsn is { } lsn ? "lsn " + lsn : "no position";
+                output.Write($"  {cp.Name}  {position}  updated {cp.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", c)}\n");
+            }
+        }
+    }
+
+    private static string Instant(DateTimeOffset? instant) =>
+        instant?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "unbounded";
+}

@@ -1,0 +1,90 @@
+using Npgsql;
+using OutboxSdk.Schema;
+using OutboxSdk.Testing;
+
+namespace OutboxSdk.Observability.Tests;
+
+/// <summary>One PostgreSQL cluster for the whole assembly: every database test is in this collection.</summary>
+[CollectionDefinition(Name)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
+{
+    public const string Name = "postgres";
+}
+
+public sealed class PostgresFixture : IAsyncLifetime
+{
+    private LocalPostgres? _postgres;
+    private NpgsqlDataSource? _dataSource;
+
+    public LocalPostgres Postgres => _postgres ?? throw new InvalidOperationException("the fixture has not started");
+
+    public NpgsqlDataSource DataSource => _dataSource ?? throw new InvalidOperationException("the fixture has not started");
+
+    public async Task InitializeAsync()
+    {
+        _postgres = await LocalPostgres.StartAsync();
+        _dataSource = _postgres.CreateDataSource();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_dataSource is not null)
+        {
+            await _dataSource.DisposeAsync();
+        }
+
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+    }
+
+    /// <summary>A fresh outbox (tables applied) in its own schema, dropped on dispose.</summary>
+    public async Task<OutboxScope> NewOutboxAsync(string suffix = "")
+    {
+        var scope = new OutboxScope(DataSource, "t_" + Guid.NewGuid().ToString("N")[..10] + suffix);
+        await scope.ExecuteAsync(OutboxSchema.CreateSql(scope.Schema));
+        return scope;
+    }
+}
+
+public sealed class OutboxScope(NpgsqlDataSource dataSource, string schema) : IAsyncDisposable
+{
+    public string Schema { get; } = schema;
+
+    public string Q { get; } = OutboxSchema.QuoteIdentifier(schema);
+
+    public NpgsqlDataSource DataSource { get; } = dataSource;
+
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Inserts a message created at <paramref name="createdAt"/> and returns its id.</summary>
+    public async Task<long> InsertMessageAsync(DateTimeOffset createdAt, string subject = "shop.order-placed")
+    {
+        await using var command = DataSource.CreateCommand($"""
+            INSERT INTO {Q}."messages" ("message_id", "subject", "schema_fingerprint", "payload", "created_at")
+            VALUES (gen_random_uuid(), $1, 1, '\x00', $2) RETURNING "id"
+            """);
+        command.Parameters.AddWithValue(subject);
+        command.Parameters.AddWithValue(createdAt);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Sets the relay's delivered high-water mark (the default probe's assumption).</summary>
+    public Task MarkDeliveredThroughAsync(long id) => ExecuteAsync($"""
+        INSERT INTO {Q}."checkpoints" ("name", "message_id") VALUES ('relay', {id})
+        ON CONFLICT ("name") DO UPDATE SET "message_id" = EXCLUDED."message_id", "updated_at" = now()
+        """);
+
+    public async ValueTask DisposeAsync() => await ExecuteAsync($"DROP SCHEMA IF EXISTS {Q} CASCADE");
+}
