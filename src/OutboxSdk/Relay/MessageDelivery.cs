@@ -90,7 +90,9 @@ internal sealed class MessageDelivery(
 
                     if (failure is null)
                     {
-                        await CompleteAsync(connection, transaction, message, used, stopping).ConfigureAwait(false);
+                        // Work the handlers finished is committed even when the host is stopping: cancelling here
+                        // would only turn a delivered message into a duplicate.
+                        await CompleteAsync(connection, transaction, message, used, CancellationToken.None).ConfigureAwait(false);
                         return DeliveryOutcome.Completed;
                     }
                 }
