@@ -18,7 +18,7 @@ public sealed class DeliveryTests(PostgresFixture fixture)
         // The rolled-back write came before the last commit, so had it been delivered it would be here by now.
         Assert.Equal(["committed-later/0", "committed/0", "committed/1", "committed/2"],
             recorder.Steps.Select(s => $"{s.OrderId}/{s.Seq}").Order(StringComparer.Ordinal));
-        Assert.Equal(0L, await outbox.ScalarAsync<long>("SELECT count(*) FROM pending"));
+        await recorder.WaitUntilAsync(async () => await outbox.ScalarAsync<long>("SELECT count(*) FROM pending") == 0);
     }
 
     [Fact]

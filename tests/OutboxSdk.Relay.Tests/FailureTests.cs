@@ -19,7 +19,7 @@ public sealed class FailureTests(PostgresFixture fixture)
 
         await outbox.WriteStepsAsync("poison", 0, 1);
         var deadLetters = host.Services.GetRequiredService<IDeadLetters>();
-        await recorder.WaitUntilAsync(_ => deadLetters.ListAsync().Result.Count == 1);
+        await recorder.WaitUntilAsync(async () => (await deadLetters.ListAsync()).Count == 1);
 
         var letter = Assert.Single(await deadLetters.ListAsync());
         Assert.Equal(3, recorder.Attempts["poison/0"]);

@@ -35,17 +35,21 @@ public sealed class Recorder
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds, re-checked after every delivery; fails after a generous timeout.</summary>
-    public async Task WaitUntilAsync(Func<Recorder, bool> condition, int timeoutSeconds = 20)
+    public Task WaitUntilAsync(Func<Recorder, bool> condition, int timeoutSeconds = 20) =>
+        WaitUntilAsync(() => Task.FromResult(condition(this)), timeoutSeconds);
+
+    /// <summary>Waits for a condition on state outside the recorder (a table), re-checked after each delivery and every 200 ms.</summary>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, int timeoutSeconds = 20)
     {
         var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
-        while (!condition(this))
+        while (!await condition())
         {
             var key = Guid.NewGuid().ToString();
             var wait = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waits[key] = wait;
             try
             {
-                if (condition(this))
+                if (await condition())
                 {
                     return;
                 }

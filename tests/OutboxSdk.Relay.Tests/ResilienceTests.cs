@@ -92,7 +92,7 @@ public sealed class ResilienceTests(PostgresFixture fixture)
         await outbox.WriteAsync([new LedgerEntry("acct-1", 10)], e => e.Account, messageId: messageId);
         await outbox.WriteStepsAsync("acct-1-marker", 0, 1);
         await recorder.WaitUntilAsync(r => r.Steps.Count == 2);
-        await recorder.WaitUntilAsync(_ => outbox.ScalarAsync<long>("SELECT count(*) FROM pending").Result == 0);
+        await recorder.WaitUntilAsync(async () => await outbox.ScalarAsync<long>("SELECT count(*) FROM pending") == 0);
 
         Assert.Equal(1L, await outbox.ScalarAsync<long>("SELECT count(*) FROM ledger"));
         Assert.Equal(1L, await outbox.ScalarAsync<long>($"SELECT count(*) FROM inbox WHERE message_id = '{messageId}' AND handler = '{typeof(LedgerHandler).FullName}'"));
@@ -108,7 +108,7 @@ public sealed class ResilienceTests(PostgresFixture fixture)
         var (_, recorder) = await outbox.StartRelayAsync(o => o.Retry.MaxAttempts = 2);
 
         await outbox.WriteAsync([new LedgerEntry("acct-2", -5), new LedgerEntry("acct-3", 7)], e => e.Account);
-        await recorder.WaitUntilAsync(_ => outbox.ScalarAsync<long>("SELECT count(*) FROM dead_letters").Result == 1);
+        await recorder.WaitUntilAsync(async () => await outbox.ScalarAsync<long>("SELECT count(*) FROM dead_letters") == 1);
 
         Assert.Equal(["acct-3"], await Accounts(outbox));
         Assert.Equal(0L, await outbox.ScalarAsync<long>("SELECT count(*) FROM inbox WHERE handler IS NOT NULL AND message_id IN (SELECT message_id FROM dead_letters)"));
