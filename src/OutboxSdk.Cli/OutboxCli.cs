@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using OutboxSdk.Cli.Avro;
+using OutboxSdk.Cli.DeadLetters;
 using OutboxSdk.Cli.Schemas;
 using OutboxSdk.Cli.Status;
 
@@ -19,6 +20,7 @@ public static class OutboxCli
         root.Subcommands.Add(AvroCommands.Build());
         root.Subcommands.Add(SchemasCommands.Build());
         root.Subcommands.Add(StatusCommand.Build());
+        root.Subcommands.Add(DeadLettersCommands.Build());
         return root;
     }
 

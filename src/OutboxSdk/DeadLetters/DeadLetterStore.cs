@@ -1,0 +1,116 @@
+using Npgsql;
+using OutboxSdk.Schema;
+
+namespace OutboxSdk.DeadLetters;
+
+/// <summary>
+/// <see cref="IDeadLetters"/> over the <c>dead_letters</c> table of one outbox schema. Resolve it from DI
+/// (<c>AddOutbox</c> registers it) or create one for tools such as the <c>outbox</c> CLI.
+/// </summary>
+public sealed class DeadLetterStore : IDeadLetters
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _list;
+    private readonly string _replay;
+    private readonly string _discard;
+    private readonly string _channel;
+
+    /// <summary>A store for the outbox in <paramref name="schema"/>, notifying <paramref name="notifyChannel"/> on replay (default <c>outbox_&lt;schema&gt;</c>).</summary>
+    public DeadLetterStore(NpgsqlDataSource dataSource, string schema = OutboxSchema.DefaultSchema, string? notifyChannel = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        var s = OutboxSchema.QuoteIdentifier(schema);
+        _dataSource = dataSource;
+        _channel = notifyChannel ?? "outbox_" + schema;
+        _list = $"""
+            SELECT "id", "message_id", "source", "subject", "partition_key", "handler", "attempts", "error", "created_at", "failed_at"
+            FROM {s}."dead_letters" WHERE "id" > $1 ORDER BY "id" LIMIT $2
+            """;
+
+        // Deleting first and inserting from what was deleted makes replay one statement: a dead letter is either
+        // still there or back in the outbox, never both, even when two operators replay it at once.
+        _replay = $"""
+            WITH gone AS (DELETE FROM {s}."dead_letters" WHERE "id" = $1 AND "payload" IS NOT NULL AND "schema_fingerprint" IS NOT NULL RETURNING *),
+            sent AS (
+                INSERT INTO {s}."messages" ("message_id", "subject", "partition_key", "schema_fingerprint", "payload", "headers")
+                SELECT COALESCE("message_id", gen_random_uuid()), "subject", "partition_key", "schema_fingerprint", "payload", "headers" FROM gone
+                RETURNING "id")
+            SELECT count(*), pg_notify($2, '') FROM sent
+            """;
+        _discard = $"""DELETE FROM {s}."dead_letters" WHERE "id" = $1""";
+        ExistsSql = $"""SELECT "payload" IS NOT NULL AND "schema_fingerprint" IS NOT NULL FROM {s}."dead_letters" WHERE "id" = $1""";
+    }
+
+    private string ExistsSql { get; }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<DeadLetter>> ListAsync(long afterId = 0, int limit = 50, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var command = _dataSource.CreateCommand(_list);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = afterId });
+            command.Parameters.Add(new NpgsqlParameter { Value = limit });
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var letters = new List<DeadLetter>();
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    letters.Add(new DeadLetter(
+                        reader.GetInt64(0),
+                        reader.IsDBNull(1) ? null : reader.GetGuid(1),
+                        reader.GetString(2),
+                        reader.GetString(3),
+                        reader.IsDBNull(4) ? null : reader.GetString(4),
+                        reader.IsDBNull(5) ? null : reader.GetString(5),
+                        reader.GetInt32(6),
+                        reader.GetString(7),
+                        reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+                        reader.GetFieldValue<DateTimeOffset>(9)));
+                }
+
+                return letters;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ReplayAsync(long id, CancellationToken cancellationToken = default)
+    {
+        var command = _dataSource.CreateCommand(_replay);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = id });
+            command.Parameters.Add(new NpgsqlParameter { Value = _channel });
+            var replayed = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            if (replayed > 0)
+            {
+                return true;
+            }
+        }
+
+        // Nothing was replayed: say whether the dead letter is missing or cannot be replayed.
+        var check = _dataSource.CreateCommand(ExistsSql);
+        await using (check.ConfigureAwait(false))
+        {
+            check.Parameters.Add(new NpgsqlParameter { Value = id });
+            var replayable = await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return replayable is false
+                ? throw new InvalidOperationException($"dead letter {id} has no payload or schema fingerprint to send again")
+                : false;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DiscardAsync(long id, CancellationToken cancellationToken = default)
+    {
+        var command = _dataSource.CreateCommand(_discard);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = id });
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+        }
+    }
+}

@@ -1,0 +1,18 @@
+namespace OutboxSdk.DeadLetters;
+
+/// <summary>Messages the relay gave up on: list them, send them again, or throw them away.</summary>
+public interface IDeadLetters
+{
+    /// <summary>Dead letters in id order, <paramref name="limit"/> at a time, starting after <paramref name="afterId"/> (keyset paging).</summary>
+    Task<IReadOnlyList<DeadLetter>> ListAsync(long afterId = 0, int limit = 50, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes the dead letter back into the outbox as a new message (same message id, subject, key, payload and
+    /// headers), notifies the relay and deletes the dead letter, in one transaction. False when no such dead letter.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The dead letter has no payload to send.</exception>
+    Task<bool> ReplayAsync(long id, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the dead letter. False when no such dead letter.</summary>
+    Task<bool> DiscardAsync(long id, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,22 @@
+namespace OutboxSdk.Relay;
+
+/// <summary>
+/// Turns an outbox payload (Avro single-object encoding) into the message object handlers receive. Internal so
+/// the schema registry can replace the compile-time lookup with a writer-schema lookup later.
+/// </summary>
+internal interface IMessageDecoder
+{
+    /// <summary>The decoded message.</summary>
+    /// <exception cref="MessageDecodeException">The payload cannot be decoded; retrying would not help.</exception>
+    object Decode(string subject, long fingerprint, ReadOnlyMemory<byte> payload);
+}
+
+/// <summary>A payload that can never be decoded (unknown fingerprint, corrupt bytes): dead-lettered at once.</summary>
+internal sealed class MessageDecodeException : Exception
+{
+    public MessageDecodeException() { }
+
+    public MessageDecodeException(string message) : base(message) { }
+
+    public MessageDecodeException(string message, Exception innerException) : base(message, innerException) { }
+}

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Logging;
+
+namespace OutboxSdk.Relay;
+
+internal static partial class RelayLog
+{
+    [LoggerMessage(RelayEventIds.Active, LogLevel.Information, "Outbox relay active for schema {Schema}, listening on channel {Channel}")]
+    public static partial void Active(ILogger logger, string schema, string channel);
+
+    [LoggerMessage(RelayEventIds.Standby, LogLevel.Information, "Outbox relay on standby: another relay holds schema {Schema}; retrying every {PollInterval}")]
+    public static partial void Standby(ILogger logger, string schema, TimeSpan pollInterval);
+
+    [LoggerMessage(RelayEventIds.Stopped, LogLevel.Information, "Outbox relay for schema {Schema} stopped")]
+    public static partial void Stopped(ILogger logger, string schema);
+
+    [LoggerMessage(RelayEventIds.ConnectionLost, LogLevel.Warning, "Outbox relay faulted (lost its connection?); starting again in {Delay}")]
+    public static partial void ConnectionLost(ILogger logger, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(RelayEventIds.HandlerFailed, LogLevel.Warning, "Message {MessageId} ({Subject}) failed attempt {Attempt} of {MaxAttempts}; next attempt in {Delay}")]
+    public static partial void HandlerFailed(ILogger logger, Guid messageId, string subject, int attempt, int maxAttempts, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(RelayEventIds.DeadLettered, LogLevel.Error, "Message {MessageId} ({Subject}) moved to dead letters after {Attempts} attempt(s): {Reason}")]
+    public static partial void DeadLettered(ILogger logger, Guid messageId, string subject, int attempts, string reason);
+
+    [LoggerMessage(RelayEventIds.MessageMissing, LogLevel.Warning, "Outbox row {Id} is queued for delivery but no longer exists (its partition was dropped); dropping it from the queue")]
+    public static partial void MessageMissing(ILogger logger, long id);
+
+    [LoggerMessage(RelayEventIds.BatchDelivered, LogLevel.Debug, "Outbox relay claimed {Claimed} message(s), completed {Completed}")]
+    public static partial void BatchDelivered(ILogger logger, int claimed, int completed);
+
+    [LoggerMessage(RelayEventIds.DuplicateSkipped, LogLevel.Debug, "Handler {Handler} already processed message {MessageId} (inbox); skipped")]
+    public static partial void DuplicateSkipped(ILogger logger, string handler, Guid messageId);
+
+    [LoggerMessage(RelayEventIds.TablesReady, LogLevel.Debug, "Outbox relay tables ready in schema {Schema} (queue backfilled: {Backfilled})")]
+    public static partial void TablesReady(ILogger logger, string schema, bool backfilled);
+}

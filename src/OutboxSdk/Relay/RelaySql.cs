@@ -1,0 +1,112 @@
+using OutboxSdk.Schema;
+
+namespace OutboxSdk.Relay;
+
+/// <summary>The relay's SQL for one outbox schema (docs/relay.md explains the queue table).</summary>
+internal sealed class RelaySql
+{
+    public RelaySql(string schema, string channel)
+    {
+        Schema = schema;
+        var s = OutboxSchema.QuoteIdentifier(schema);
+        var pending = s + ".\"pending\"";
+        var messages = s + ".\"messages\"";
+        var inbox = s + ".\"inbox\"";
+        PendingRegclass = pending;
+
+        // A session lock per schema: one active relay per outbox. hashtextextended gives the bigint key.
+        LeaderLockKey = "outbox relay " + schema;
+        SetupLockKey = "outbox relay setup " + schema;
+
+        // The queue is filled by a trigger in the writer's own transaction, so a row is queued if and only if its
+        // message committed, whatever order concurrent writers commit in. The trigger also notifies, so the relay
+        // wakes even for rows written without the writer's pg_notify; Postgres folds equal notifications of one
+        // transaction into one.
+        Setup = $$"""
+            CREATE TABLE IF NOT EXISTS {{pending}} (
+                "id" bigint PRIMARY KEY,
+                "created_at" timestamptz NOT NULL,
+                "partition_key" text,
+                "attempts" integer NOT NULL DEFAULT 0,
+                "next_attempt_at" timestamptz,
+                "last_error" text
+            );
+            CREATE INDEX IF NOT EXISTS "pending_partition_key" ON {{pending}} ("partition_key", "id");
+            CREATE OR REPLACE FUNCTION {{s}}."relay_enqueue"() RETURNS trigger LANGUAGE plpgsql AS $relay$
+            BEGIN
+                INSERT INTO {{pending}} ("id", "created_at", "partition_key") VALUES (NEW."id", NEW."created_at", NEW."partition_key");
+                PERFORM pg_notify({{Literal(channel)}}, '');
+                RETURN NULL;
+            END
+            $relay$;
+            CREATE OR REPLACE TRIGGER "relay_enqueue" AFTER INSERT ON {{messages}} FOR EACH ROW EXECUTE FUNCTION {{s}}."relay_enqueue"();
+            """;
+
+        // Rows written before the relay's first start: queued once, when the queue table is created.
+        Backfill = $"""
+            INSERT INTO {pending} ("id", "created_at", "partition_key")
+            SELECT "id", "created_at", "partition_key" FROM {messages} ON CONFLICT DO NOTHING
+            """;
+
+        // Due rows in id order, except those queued behind an earlier row of their key that waits for a retry:
+        // a failing message blocks its own key only.
+        Claim = $"""
+            SELECT p."id", p."created_at", p."attempts", m."id" IS NOT NULL, m."message_id", m."subject", m."partition_key",
+                   m."schema_fingerprint", m."payload", m."headers"::text
+            FROM {pending} p
+            LEFT JOIN {messages} m ON m."id" = p."id" AND m."created_at" = p."created_at"
+            WHERE (p."next_attempt_at" IS NULL OR p."next_attempt_at" <= now())
+              AND NOT EXISTS (SELECT 1 FROM {pending} b
+                              WHERE b."partition_key" = p."partition_key" AND b."id" < p."id" AND b."next_attempt_at" > now())
+            ORDER BY p."id"
+            LIMIT $1
+            """;
+
+        // The delivery's fence: the row stays locked until the delivery commits or rolls back.
+        Lock = $"""
+            SELECT ARRAY(SELECT "handler" FROM {inbox} WHERE "message_id" = $2)
+            FROM {pending} WHERE "id" = $1 FOR UPDATE SKIP LOCKED
+            """;
+
+        Complete = $"""DELETE FROM {pending} WHERE "id" = $1""";
+
+        InsertInbox = $"""INSERT INTO {inbox} ("handler", "message_id") VALUES ($1, $2) ON CONFLICT DO NOTHING""";
+
+        ScheduleRetry = $"""
+            UPDATE {pending} SET "attempts" = $2, "next_attempt_at" = now() + $3, "last_error" = $4 WHERE "id" = $1
+            """;
+
+        DeadLetter = $"""
+            INSERT INTO {s}."dead_letters" ("message_id", "source", "subject", "partition_key", "schema_fingerprint",
+                                            "payload", "headers", "handler", "attempts", "error", "created_at")
+            SELECT "message_id", 'outbox', "subject", "partition_key", "schema_fingerprint", "payload", "headers", $3, $4, $5, "created_at"
+            FROM {messages} WHERE "id" = $1 AND "created_at" = $2
+            """;
+    }
+
+    public string Schema { get; }
+
+    public string PendingRegclass { get; }
+
+    public string LeaderLockKey { get; }
+
+    public string SetupLockKey { get; }
+
+    public string Setup { get; }
+
+    public string Backfill { get; }
+
+    public string Claim { get; }
+
+    public string Lock { get; }
+
+    public string Complete { get; }
+
+    public string InsertInbox { get; }
+
+    public string ScheduleRetry { get; }
+
+    public string DeadLetter { get; }
+
+    private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+}
