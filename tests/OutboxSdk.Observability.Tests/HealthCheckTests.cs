@@ -19,7 +19,7 @@ public sealed class HealthCheckTests(PostgresFixture fixture)
     {
         var outbox = new OutboxOptions { Schema = schema, RunRelay = runRelay, PollInterval = TimeSpan.FromSeconds(1) };
         var heartbeat = new RelayLiveness(_time);
-        var monitor = new BacklogMonitor(() => dataSource, new CheckpointBacklogProbe(schema), schema, _time);
+        var monitor = new BacklogMonitor(() => dataSource, new PendingBacklogProbe(schema), schema, _time);
         var check = new OutboxHealthCheck(monitor, heartbeat, Options.Create(outbox), Options.Create(new OutboxHealthOptions()),
             _time, NullLogger<OutboxHealthCheck>.Instance);
         return (check, heartbeat, monitor);

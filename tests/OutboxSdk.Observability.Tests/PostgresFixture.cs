@@ -44,6 +44,8 @@ public sealed class PostgresFixture : IAsyncLifetime
     {
         var scope = new OutboxScope(DataSource, "t_" + Guid.NewGuid().ToString("N")[..10] + suffix);
         await scope.ExecuteAsync(OutboxSchema.CreateSql(scope.Schema));
+        // The relay's queue and trigger: what is delivered is what has left the queue.
+        await scope.ExecuteAsync(new OutboxSdk.Relay.RelaySql(scope.Schema, "outbox_" + scope.Schema).Setup);
         return scope;
     }
 }
@@ -80,11 +82,8 @@ public sealed class OutboxScope(NpgsqlDataSource dataSource, string schema) : IA
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>Sets the relay's delivered high-water mark (the default probe's assumption).</summary>
-    public Task MarkDeliveredThroughAsync(long id) => ExecuteAsync($"""
-        INSERT INTO {Q}."checkpoints" ("name", "message_id") VALUES ('relay', {id})
-        ON CONFLICT ("name") DO UPDATE SET "message_id" = EXCLUDED."message_id", "updated_at" = now()
-        """);
+    /// <summary>Marks every message up to <paramref name="id"/> delivered, as the relay does: it leaves the queue.</summary>
+    public Task MarkDeliveredThroughAsync(long id) => ExecuteAsync($"""DELETE FROM {Q}."pending" WHERE "id" <= {id}""");
 
     public async ValueTask DisposeAsync() => await ExecuteAsync($"DROP SCHEMA IF EXISTS {Q} CASCADE");
 }

@@ -13,7 +13,7 @@ public sealed class RetentionTests(PostgresFixture fixture)
 
     private static PartitionMaintainer Maintainer(OutboxScope outbox, TimeSpan? window = null, TimeSpan? interval = null) =>
         new(outbox.Schema, window ?? TimeSpan.FromDays(3), interval ?? TimeSpan.FromDays(1),
-            new CheckpointBacklogProbe(outbox.Schema), NullLogger.Instance);
+            new PendingBacklogProbe(outbox.Schema), NullLogger.Instance);
 
     private static async Task<string> PartitionsAsync(OutboxScope outbox)
     {
@@ -47,10 +47,13 @@ public sealed class RetentionTests(PostgresFixture fixture)
         await using var outbox = await fixture.NewOutboxAsync();
         var id = await outbox.InsertMessageAsync(new DateTimeOffset(2031, 3, 10, 8, 0, 0, TimeSpan.Zero));
         var outside = await outbox.InsertMessageAsync(new DateTimeOffset(2031, 2, 1, 0, 0, 0, TimeSpan.Zero));
+        await outbox.MarkDeliveredThroughAsync(id); // the moved row was delivered already
 
         var run = await Maintainer(outbox).RunAsync(outbox.DataSource, March10Noon, CancellationToken.None);
 
         Assert.Equal(1, run.RowsMoved);
+        // Moving a row is not a new message: the relay's queue still holds only the undelivered one.
+        Assert.Equal(outside, await outbox.ScalarAsync<long>($"SELECT \"id\" FROM {outbox.Q}.\"pending\""));
         Assert.Equal(id, await outbox.ScalarAsync<long>($"SELECT \"id\" FROM {outbox.Q}.\"messages_p20310310\""));
         Assert.Equal(outside, await outbox.ScalarAsync<long>($"SELECT \"id\" FROM {outbox.Q}.\"messages_default\""));
         Assert.Equal(2L, await outbox.ScalarAsync<long>($"SELECT count(*) FROM {outbox.Q}.\"messages\""));

@@ -24,6 +24,7 @@ public sealed class StatusVerbTests(PostgresFixture fixture)
         await outbox.MarkDeliveredThroughAsync(first);
         await outbox.ExecuteAsync($"""
             INSERT INTO {outbox.Q}."dead_letters" ("source", "subject", "attempts", "error") VALUES ('outbox', 'shop.order-placed', 5, 'boom');
+            INSERT INTO {outbox.Q}."checkpoints" ("name", "message_id") VALUES ('relay', {first});
             CREATE TABLE {outbox.Q}."messages_p20300101" PARTITION OF {outbox.Q}."messages" FOR VALUES FROM ('2030-01-01 00:00:00+00') TO ('2030-01-02 00:00:00+00');
             """);
         await using (var register = outbox.DataSource.CreateCommand(OutboxSchema.RegisterSchemaSql(outbox.Schema)))

@@ -18,7 +18,7 @@ public static partial class OutboxServiceCollectionExtensions
         services.TryAddSingleton<RelayLiveness>();
         services.TryAddSingleton<IRelayHeartbeat>(static provider => provider.GetRequiredService<RelayLiveness>());
         services.TryAddSingleton<IBacklogProbe>(static provider =>
-            new CheckpointBacklogProbe(provider.GetRequiredService<IOptions<OutboxOptions>>().Value.Schema));
+            new PendingBacklogProbe(provider.GetRequiredService<IOptions<OutboxOptions>>().Value.Schema));
         services.TryAddSingleton<BacklogMonitor>();
         services.AddHostedService<BacklogSampler>();
         if (!services.Any(static d => d.ServiceType == typeof(OutboxHealthCheck)))

@@ -49,7 +49,7 @@ public sealed record OutboxStatus(
             }
 
             var s = OutboxSchema.QuoteIdentifier(schema);
-            var (backlog, age) = await new CheckpointBacklogProbe(schema).MeasureAsync(connection, cancellationToken).ConfigureAwait(false);
+            var (backlog, age) = await new PendingBacklogProbe(schema).MeasureAsync(connection, cancellationToken).ConfigureAwait(false);
             var deadLetters = await ReadAsync(connection, $"SELECT count(*) FROM {s}.\"dead_letters\"", r => r.GetInt64(0), cancellationToken).ConfigureAwait(false);
             var partitions = await PartitionCatalog.ReadAsync(connection, schema, cancellationToken).ConfigureAwait(false);
             var schemas = await ReadAsync(connection, $"SELECT \"subject\", \"version\", \"fingerprint\" FROM {s}.\"schemas\" ORDER BY 1, 2",

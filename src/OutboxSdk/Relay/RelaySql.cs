@@ -5,6 +5,9 @@ namespace OutboxSdk.Relay;
 /// <summary>The relay's SQL for one outbox schema (docs/relay.md explains the queue table).</summary>
 internal sealed class RelaySql
 {
+    /// <summary>A transaction-local setting under which the enqueue trigger ignores inserts (retention's partition moves).</summary>
+    public const string SkipEnqueueSetting = "outbox.skip_enqueue";
+
     public RelaySql(string schema, string channel)
     {
         Schema = schema;
@@ -34,6 +37,10 @@ internal sealed class RelaySql
             CREATE INDEX IF NOT EXISTS "pending_partition_key" ON {{pending}} ("partition_key", "id");
             CREATE OR REPLACE FUNCTION {{s}}."relay_enqueue"() RETURNS trigger LANGUAGE plpgsql AS $relay$
             BEGIN
+                -- Rows that only change partition (retention moving them out of the default) are not new messages.
+                IF current_setting('{{SkipEnqueueSetting}}', true) = 'on' THEN
+                    RETURN NULL;
+                END IF;
                 INSERT INTO {{pending}} ("id", "created_at", "partition_key") VALUES (NEW."id", NEW."created_at", NEW."partition_key");
                 PERFORM pg_notify({{Literal(channel)}}, '');
                 RETURN NULL;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using OutboxSdk.Observability;
+using OutboxSdk.Relay;
 using OutboxSdk.Schema;
 
 namespace OutboxSdk.Retention;
@@ -111,7 +112,10 @@ internal sealed class PartitionMaintainer(string schema, TimeSpan window, TimeSp
         await ExecuteAsync(connection, $"CREATE TABLE {_quotedSchema}.{name} PARTITION OF {_messages} FOR VALUES FROM ('{from}') TO ('{to}')",
             cancellationToken).ConfigureAwait(false);
 
-        // OVERRIDING SYSTEM VALUE keeps the rows' ids, which the delivered high-water mark refers to.
+        // OVERRIDING SYSTEM VALUE keeps the rows' ids, which the relay's queue refers to; the relay's enqueue
+        // trigger must not see these rows as new messages (they are queued already, or delivered), so it is told
+        // to stand aside for this transaction.
+        await ExecuteAsync(connection, $"SET LOCAL {RelaySql.SkipEnqueueSetting} = 'on'", cancellationToken).ConfigureAwait(false);
         var moved = await ExecuteAsync(connection, $"INSERT INTO {_messages} OVERRIDING SYSTEM VALUE SELECT * FROM \"outbox_moving\"",
             cancellationToken).ConfigureAwait(false);
         if (moved > 0)
