@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using OutboxSdk.Cli.Avro;
+using OutboxSdk.Cli.Migrations;
 using OutboxSdk.Cli.Schemas;
 
 namespace OutboxSdk.Cli;
@@ -17,6 +18,8 @@ public static class OutboxCli
         var root = new RootCommand("outbox: tools for the OutboxSdk. Run 'outbox avro --help' for the Avro verbs.");
         root.Subcommands.Add(AvroCommands.Build());
         root.Subcommands.Add(SchemasCommands.Build());
+        root.Subcommands.Add(MigrationCommands.Migrate());
+        root.Subcommands.Add(MigrationCommands.Script());
         return root;
     }
 

@@ -146,7 +146,7 @@ public sealed class OutboxMigrator
     /// The advisory lock key of <paramref name="schema"/>'s migrations: the first 8 bytes of a SHA-256 of the name,
     /// stable across processes and SDK versions (the script embeds it), distinct per schema.
     /// </summary>
-    internal static long LockKey(string schema) =>
+    public static long LockKey(string schema) =>
         BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes("OutboxSdk.migrations/" + schema)));
 
     /// <summary>Takes the schema's advisory lock for the rest of <paramref name="transaction"/>.</summary>

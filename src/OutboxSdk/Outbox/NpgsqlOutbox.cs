@@ -41,14 +41,13 @@ public sealed class NpgsqlOutbox : IOutbox
         where T : IAvroSerializable<T>
     {
         ArgumentNullException.ThrowIfNull(message);
-        var connection = ConnectionOf(transaction);
         var type = TypeOf<T>();
         var messageId = Guid.CreateVersion7();
         var payload = new ArrayBufferWriter<byte>(256);
         AvroSerializer.SerializeSingleObject(message, payload);
 
         // One round trip: the insert and the wake-up travel as one batch.
-        var batch = new NpgsqlBatch(connection, transaction);
+        var batch = BatchIn(transaction);
         await using (batch.ConfigureAwait(false))
         {
             var insert = new NpgsqlBatchCommand(_insertSql);
@@ -69,14 +68,25 @@ public sealed class NpgsqlOutbox : IOutbox
         where T : IAvroSerializable<T>
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var connection = ConnectionOf(transaction);
         var type = TypeOf<T>();
-        if (messages.Count == 0)
+        var notify = BatchIn(transaction);
+        await using (notify.ConfigureAwait(false))
         {
-            return;
-        }
+            if (messages.Count == 0)
+            {
+                return;
+            }
 
-        // Rows get their ids in the order they are copied, so the relay sees them in the collection's order.
+            await CopyAsync(type, messages, notify.Connection!, cancellationToken).ConfigureAwait(false);
+            notify.BatchCommands.Add(NotifyCommand());
+            await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // Rows get their ids in the order they are copied, so the relay sees them in the collection's order.
+    private async Task CopyAsync<T>(OutboxMessageType type, IReadOnlyCollection<T> messages, NpgsqlConnection connection, CancellationToken cancellationToken)
+        where T : IAvroSerializable<T>
+    {
         var payload = new ArrayBufferWriter<byte>(256);
         var importer = await connection.BeginBinaryImportAsync(_copySql, cancellationToken).ConfigureAwait(false);
         await using (importer.ConfigureAwait(false))
@@ -106,12 +116,6 @@ public sealed class NpgsqlOutbox : IOutbox
 
             await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
-
-        var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { NotifyCommand() } };
-        await using (batch.ConfigureAwait(false))
-        {
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
     }
 
     private NpgsqlBatchCommand NotifyCommand()
@@ -124,11 +128,18 @@ public sealed class NpgsqlOutbox : IOutbox
 
     private OutboxMessageType TypeOf<T>() => _types.FindMessage(typeof(T)) ?? throw NotRegistered(typeof(T));
 
-    private static NpgsqlConnection ConnectionOf(NpgsqlTransaction transaction)
+    // Checked before anything is written: a COPY on a connection whose transaction has ended would autocommit.
+    private static NpgsqlBatch BatchIn(NpgsqlTransaction transaction)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        return transaction.Connection
-            ?? throw new ArgumentException("The transaction has already been committed or rolled back: publish inside an open transaction.", nameof(transaction));
+        try
+        {
+            return new NpgsqlBatch(transaction.Connection ?? throw new InvalidOperationException("no connection"), transaction);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ArgumentException("The transaction has already been committed or rolled back: publish inside an open transaction.", nameof(transaction), e);
+        }
     }
 
     private static InvalidOperationException NotRegistered(Type type)
