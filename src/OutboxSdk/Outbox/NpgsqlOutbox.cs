@@ -68,6 +68,12 @@ public sealed class NpgsqlOutbox : IOutbox
         where T : IAvroSerializable<T>
     {
         ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Any(static m => m is null))
+        {
+            // Checked before the COPY starts: failing inside it would abort the caller's transaction.
+            throw new ArgumentException("The batch contains a null message.", nameof(messages));
+        }
+
         var type = TypeOf<T>();
         var notify = BatchIn(transaction);
         await using (notify.ConfigureAwait(false))
@@ -93,7 +99,6 @@ public sealed class NpgsqlOutbox : IOutbox
         {
             foreach (var message in messages)
             {
-                ArgumentNullException.ThrowIfNull(message, nameof(messages));
                 var messageId = Guid.CreateVersion7();
                 payload.ResetWrittenCount();
                 AvroSerializer.SerializeSingleObject(message, payload);
