@@ -34,9 +34,7 @@ public sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
         }
 
         ValidateRetry(options.Retry, failures);
-        PositiveTime(failures, "Retention.Window", options.Retention.Window, "the default is 7 days");
-        PositiveTime(failures, "Retention.PartitionInterval", options.Retention.PartitionInterval, "the default is 1 day");
-        PositiveTime(failures, "Retention.CheckInterval", options.Retention.CheckInterval, "the default is 1 hour");
+        // Retention is checked by its own validator (Retention/RetentionOptionsValidator).
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
