@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using OutboxSdk.Cli.Avro;
 using OutboxSdk.Cli.DeadLetters;
+using OutboxSdk.Cli.Migrations;
 using OutboxSdk.Cli.Schemas;
 using OutboxSdk.Cli.Status;
 
@@ -21,6 +22,8 @@ public static class OutboxCli
         root.Subcommands.Add(SchemasCommands.Build());
         root.Subcommands.Add(StatusCommand.Build());
         root.Subcommands.Add(DeadLettersCommands.Build());
+        root.Subcommands.Add(MigrationCommands.Migrate());
+        root.Subcommands.Add(MigrationCommands.Script());
         return root;
     }
 

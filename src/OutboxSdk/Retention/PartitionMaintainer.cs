@@ -65,6 +65,8 @@ internal sealed class PartitionMaintainer(string schema, TimeSpan window, TimeSp
                         continue;
                     }
 
+                    // Parent first, as inserts lock them (see CreateAsync): DROP of a partition locks the parent too.
+                    await ExecuteAsync(connection, $"LOCK TABLE {_messages} IN ACCESS EXCLUSIVE MODE", cancellationToken).ConfigureAwait(false);
                     await ExecuteAsync(connection, "DROP TABLE " + quoted, cancellationToken).ConfigureAwait(false);
                     RetentionLog.PartitionDropped(logger, schema, partition.Name);
                     dropped.Add(partition.Name);
@@ -100,8 +102,11 @@ internal sealed class PartitionMaintainer(string schema, TimeSpan window, TimeSp
         var to = range.To.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'+00'", System.Globalization.CultureInfo.InvariantCulture);
         var inRange = $"\"created_at\" >= '{from}' AND \"created_at\" < '{to}'";
 
-        // EXCLUSIVE blocks new inserts into the default partition (not into the range partitions) until commit, so
-        // no row of the range can land there between the move and the CREATE that validates the default.
+        // Locks in the order inserts take them — the parent first, then the partition — or the two deadlock:
+        // CREATE TABLE ... PARTITION OF needs the parent, and an insert holds the parent while it routes the row.
+        // SHARE ROW EXCLUSIVE on the parent (what CREATE ... PARTITION OF takes anyway) pauses writers for the move;
+        // EXCLUSIVE on the default keeps any row of the range from landing there between the move and the CREATE.
+        await ExecuteAsync(connection, $"LOCK TABLE {_messages} IN SHARE ROW EXCLUSIVE MODE", cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, $"LOCK TABLE {defaultPartition} IN EXCLUSIVE MODE", cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, $"""
             CREATE TEMP TABLE "outbox_moving" ON COMMIT DROP AS

@@ -1,0 +1,110 @@
+using System.CommandLine;
+using System.Globalization;
+using Npgsql;
+using OutboxSdk.Migrations;
+using OutboxSdk.Schema;
+
+namespace OutboxSdk.Cli.Migrations;
+
+/// <summary>The <c>outbox migrate</c> and <c>outbox script</c> verbs: the outbox tables applied, or printed for a DBA.</summary>
+internal static class MigrationCommands
+{
+    public static Command Migrate()
+    {
+        var connection = new Option<string>("--connection", "-c")
+        {
+            Description = "The Npgsql connection string of the database, e.g. \"Host=db;Database=app;Username=app;Password=...\".",
+            HelpName = "connection string",
+            Required = true,
+        };
+        var schema = SchemaOption();
+        var command = new Command("migrate", "Create or upgrade the outbox tables; safe to run again and from several machines at once.")
+        {
+            connection, schema,
+        };
+        command.SetAction(result =>
+        {
+            var stdout = result.InvocationConfiguration.Output;
+            var exitCode = CliErrors.Run(result.InvocationConfiguration.Error,
+                () => RunMigrate(result.GetValue(connection)!, result.GetValue(schema)!, stdout));
+            stdout.Flush();
+            return exitCode;
+        });
+        return command;
+    }
+
+    public static Command Script()
+    {
+        var schema = SchemaOption();
+        var command = new Command("script", "Print the SQL of every outbox migration (idempotent, one transaction) for a DBA to review and apply.")
+        {
+            schema,
+        };
+        command.SetAction(result =>
+        {
+            var stdout = result.InvocationConfiguration.Output;
+            var exitCode = CliErrors.Run(result.InvocationConfiguration.Error, () =>
+            {
+                stdout.Write(OutboxMigrator.Script(CheckedSchema(result.GetValue(schema)!)).ReplaceLineEndings("\n"));
+                return 0;
+            });
+            stdout.Flush();
+            return exitCode;
+        });
+        return command;
+    }
+
+    private static Option<string> SchemaOption() => new("--schema", "-s")
+    {
+        Description = "The schema of the outbox tables (default: outbox).",
+        HelpName = "name",
+        DefaultValueFactory = _ => OutboxSchema.DefaultSchema,
+    };
+
+    private static int RunMigrate(string connectionString, string schema, TextWriter stdout)
+    {
+        schema = CheckedSchema(schema);
+        NpgsqlDataSource dataSource;
+        try
+        {
+            dataSource = NpgsqlDataSource.Create(connectionString);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException("--connection: not a valid connection string: " + e.Message, e);
+        }
+
+        using (dataSource)
+        {
+            OutboxMigrationResult result;
+            try
+            {
+                result = new OutboxMigrator(dataSource, schema).MigrateAsync().GetAwaiter().GetResult();
+            }
+            catch (NpgsqlException e)
+            {
+                // PostgresException carries the server's message; others (connection refused...) their own.
+                throw new CliException("migrate: " + e.Message, e);
+            }
+
+            var applied = string.Join(", ", result.Applied.Select(v => v.ToString(CultureInfo.InvariantCulture)));
+            stdout.Write(result.Applied.Count == 0
+                ? $"schema \"{schema}\" is up to date at version {result.Version.ToString(CultureInfo.InvariantCulture)}\n"
+                : $"schema \"{schema}\": applied version {applied}; now at version {result.Version.ToString(CultureInfo.InvariantCulture)}\n");
+            return 0;
+        }
+    }
+
+    private static string CheckedSchema(string schema)
+    {
+        try
+        {
+            _ = OutboxSchema.QuoteIdentifier(schema);
+            return schema;
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException("--schema: " + e.Message.Split(" (Parameter", 2)[0], e);
+        }
+    }
+}

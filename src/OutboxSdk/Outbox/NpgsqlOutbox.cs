@@ -1,0 +1,182 @@
+using System.Buffers;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using OutboxSdk.Avro.Serialization;
+using OutboxSdk.Hosting;
+using OutboxSdk.Registration;
+using OutboxSdk.Schema;
+
+namespace OutboxSdk.Outbox;
+
+/// <summary>
+/// The <see cref="IOutbox"/> over Npgsql: each message becomes one row of <c>&lt;schema&gt;.messages</c> written on
+/// the caller's connection inside the caller's transaction, followed by a <c>pg_notify</c> that wakes the relay.
+/// Postgres delivers notifications only on commit, so a rolled-back message neither exists nor wakes anybody, and
+/// folds identical notifications of one transaction into one: however many messages a transaction publishes, the
+/// relay is woken once per commit, so sending the notify with every publish costs one tiny statement, not a storm.
+/// </summary>
+public sealed class NpgsqlOutbox : IOutbox
+{
+    private readonly OutboxTypeRegistry _types;
+    private readonly string _insertSql;
+    private readonly string _copySql;
+    private readonly string _channel;
+
+    /// <summary>Creates the writer for the registered <paramref name="types"/> and the tables and channel of <paramref name="options"/>.</summary>
+    public NpgsqlOutbox(OutboxTypeRegistry types, IOptions<OutboxOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(types);
+        ArgumentNullException.ThrowIfNull(options);
+        _types = types;
+        var table = OutboxSchema.QuoteIdentifier(options.Value.Schema) + ".\"messages\"";
+        const string columns = "(\"message_id\", \"subject\", \"partition_key\", \"schema_fingerprint\", \"payload\", \"headers\")";
+        _insertSql = $"INSERT INTO {table} {columns} VALUES ($1, $2, $3, $4, $5, $6)";
+        _copySql = $"COPY {table} {columns} FROM STDIN (FORMAT BINARY)";
+        _channel = options.Value.EffectiveNotifyChannel;
+    }
+
+    /// <inheritdoc />
+    public async Task PublishAsync<T>(T message, NpgsqlTransaction transaction, CancellationToken cancellationToken = default)
+        where T : IAvroSerializable<T>
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var type = TypeOf<T>();
+        var messageId = Guid.CreateVersion7();
+        var payload = new ArrayBufferWriter<byte>(256);
+        AvroSerializer.SerializeSingleObject(message, payload);
+
+        // One round trip: the insert and the wake-up travel as one batch.
+        var batch = BatchIn(transaction);
+        await using (batch.ConfigureAwait(false))
+        {
+            var insert = new NpgsqlBatchCommand(_insertSql);
+            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = messageId });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = type.Subject });
+            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)type.PartitionKeyOf(message) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = type.Fingerprint });
+            insert.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>> { TypedValue = payload.WrittenMemory, NpgsqlDbType = NpgsqlDbType.Bytea });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = OutboxHeaders.Create(messageId), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            batch.BatchCommands.Add(insert);
+            batch.BatchCommands.Add(NotifyCommand());
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task PublishBatchAsync<T>(IReadOnlyCollection<T> messages, NpgsqlTransaction transaction, CancellationToken cancellationToken = default)
+        where T : IAvroSerializable<T>
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Any(static m => m is null))
+        {
+            // Checked before the COPY starts: failing inside it would abort the caller's transaction.
+            throw new ArgumentException("The batch contains a null message.", nameof(messages));
+        }
+
+        var type = TypeOf<T>();
+        var notify = BatchIn(transaction);
+        await using (notify.ConfigureAwait(false))
+        {
+            if (messages.Count == 0)
+            {
+                return;
+            }
+
+            await CopyAsync(type, messages, notify.Connection!, cancellationToken).ConfigureAwait(false);
+            notify.BatchCommands.Add(NotifyCommand());
+            await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // Rows get their ids in the order they are copied, so the relay sees them in the collection's order.
+    private async Task CopyAsync<T>(OutboxMessageType type, IReadOnlyCollection<T> messages, NpgsqlConnection connection, CancellationToken cancellationToken)
+        where T : IAvroSerializable<T>
+    {
+        var payload = new ArrayBufferWriter<byte>(256);
+        var importer = await connection.BeginBinaryImportAsync(_copySql, cancellationToken).ConfigureAwait(false);
+        await using (importer.ConfigureAwait(false))
+        {
+            foreach (var message in messages)
+            {
+                var messageId = Guid.CreateVersion7();
+                payload.ResetWrittenCount();
+                AvroSerializer.SerializeSingleObject(message, payload);
+                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(messageId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(type.Subject, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                if (type.PartitionKeyOf(message) is { } key)
+                {
+                    await importer.WriteAsync(key, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await importer.WriteAsync(type.Fingerprint, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(payload.WrittenMemory, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(OutboxHeaders.Create(messageId), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+            }
+
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private NpgsqlBatchCommand NotifyCommand()
+    {
+        // An empty payload: the notification only wakes the relay, which reads the rows itself.
+        var notify = new NpgsqlBatchCommand("SELECT pg_notify($1, '')");
+        notify.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _channel });
+        return notify;
+    }
+
+    private OutboxMessageType TypeOf<T>() => _types.FindMessage(typeof(T)) ?? throw NotRegistered(typeof(T));
+
+    // Checked before anything is written: a COPY on a connection whose transaction has ended would autocommit.
+    private static NpgsqlBatch BatchIn(NpgsqlTransaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        try
+        {
+            return new NpgsqlBatch(transaction.Connection ?? throw new InvalidOperationException("no connection"), transaction);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ArgumentException("The transaction has already been committed or rolled back: publish inside an open transaction.", nameof(transaction), e);
+        }
+    }
+
+    private static InvalidOperationException NotRegistered(Type type)
+    {
+        var assembly = type.Assembly.GetName().Name ?? "";
+        return new InvalidOperationException(
+            $"{type.FullName} is not a registered outbox message. Mark it [OutboxMessage(\"subject\")] and register its assembly's types with the generated " +
+            $"services.Add{RegistrationName(assembly)}OutboxTypes() (namespace OutboxSdk.Generated) next to services.AddOutbox(...).");
+    }
+
+    // The generator's naming: characters that cannot be in an identifier split the name, each part capitalised.
+    private static string RegistrationName(string assembly)
+    {
+        var name = new System.Text.StringBuilder(assembly.Length);
+        var capitalise = true;
+        foreach (var c in assembly)
+        {
+            if (!char.IsLetterOrDigit(c) && c != '_')
+            {
+                capitalise = true;
+                continue;
+            }
+
+            name.Append(capitalise ? char.ToUpperInvariant(c) : c);
+            capitalise = false;
+        }
+
+        if (name.Length == 0 || char.IsDigit(name[0]))
+        {
+            name.Insert(0, '_');
+        }
+
+        return name.ToString();
+    }
+}
