@@ -1,6 +1,7 @@
 // Benchmarks of OutboxSdk.Avro. Never run by the tests.
 //   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- codec            BenchmarkDotNet: encode/decode vs System.Text.Json
 //   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- serializer       BenchmarkDotNet: generated Avro serializer vs System.Text.Json source-gen
+//   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- latency [rate/s] [seconds]  commit -> NOTIFY floor and commit -> handler latency
 //   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- bigfile [MiB] [codec]  write then read a container of MiB (default 1024, codec null), report peak memory
 using BenchmarkDotNet.Running;
 using OutboxSdk.Benchmarks;
@@ -9,6 +10,10 @@ switch (args.FirstOrDefault())
 {
     case "bigfile":
         return BigFile.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1024, args.Length > 2 ? args[2] : "null");
+    case "latency":
+        return await Latency.RunAsync(
+            args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000,
+            args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10);
     case "codec":
         BenchmarkRunner.Run<EncodingBenchmarks>(args: args[1..]);
         return 0;
@@ -16,6 +21,6 @@ switch (args.FirstOrDefault())
         BenchmarkRunner.Run<SerializerBenchmarks>(args: args[1..]);
         return 0;
     default:
-        Console.Error.WriteLine("usage: OutboxSdk.Benchmarks codec|serializer [BenchmarkDotNet args] | bigfile [MiB] [codec]");
+        Console.Error.WriteLine("usage: OutboxSdk.Benchmarks codec|serializer [BenchmarkDotNet args] | bigfile [MiB] [codec] | latency [rate/s] [seconds]");
         return 2;
 }

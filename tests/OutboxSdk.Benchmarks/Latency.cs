@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using OutboxSdk;
+using OutboxSdk.Generated;
+using OutboxSdk.Hosting;
+using OutboxSdk.Outbox;
+using OutboxSdk.Testing;
+
+namespace OutboxSdk.Benchmarks;
+
+/// <summary>A small message for the latency run.</summary>
+[OutboxMessage("bench.ping")]
+public partial record Ping(long Sequence, [property: PartitionKey] string Key) : INotification;
+
+/// <summary>Records when each ping reached its handler.</summary>
+public sealed class PingHandler(LatencyLog log) : INotificationHandler<Ping>
+{
+    public Task Handle(Ping notification, CancellationToken cancellationToken)
+    {
+        log.Received(notification.Sequence);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Arrival times by sequence number.</summary>
+public sealed class LatencyLog
+{
+    public ConcurrentDictionary<long, long> Arrivals { get; } = new();
+
+    public void Received(long sequence) => Arrivals.TryAdd(sequence, Stopwatch.GetTimestamp());
+}
+
+/// <summary>
+/// Commit → handler latency, measured in one run against a throwaway local Postgres: first the raw floor
+/// (commit of a transaction that NOTIFYs → the notification at a LISTENing connection), then the SDK with default
+/// settings at a paced rate. Both clocks start when COMMIT is sent.
+/// </summary>
+internal static class Latency
+{
+    public static async Task<int> RunAsync(int ratePerSecond, int seconds)
+    {
+        await using var pg = await LocalPostgres.StartAsync();
+        await using var dataSource = NpgsqlDataSource.Create(pg.ConnectionString);
+
+        var floor = await MeasureFloorAsync(dataSource, 2000);
+        var sdk = await MeasureSdkAsync(dataSource, ratePerSecond, seconds);
+
+        Console.WriteLine($"raw Postgres floor (commit -> NOTIFY at a listener), {floor.Count} samples: median {P(floor, 0.5):F2} ms, p99 {P(floor, 0.99):F2} ms");
+        Console.WriteLine($"OutboxSdk (commit -> handler, default settings, {ratePerSecond}/s for {seconds} s), {sdk.Count} samples: median {P(sdk, 0.5):F2} ms, p99 {P(sdk, 0.99):F2} ms, max {sdk[^1]:F2} ms");
+        return 0;
+    }
+
+    private static async Task<List<double>> MeasureFloorAsync(NpgsqlDataSource dataSource, int samples)
+    {
+        await using var listener = await dataSource.OpenConnectionAsync();
+        var received = new SemaphoreSlim(0);
+        listener.Notification += (_, _) => received.Release();
+        await using (var listen = new NpgsqlCommand("LISTEN bench_floor", listener))
+        {
+            await listen.ExecuteNonQueryAsync();
+        }
+
+        using var stop = new CancellationTokenSource();
+        var pump = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    await listener.WaitAsync(stop.Token);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+
+        await using var writer = await dataSource.OpenConnectionAsync();
+        var result = new List<double>(samples);
+        for (var i = 0; i < samples; i++)
+        {
+            await using var transaction = await writer.BeginTransactionAsync();
+            await using (var notify = new NpgsqlCommand("SELECT pg_notify('bench_floor', '')", writer, transaction))
+            {
+                await notify.ExecuteNonQueryAsync();
+            }
+
+            var start = Stopwatch.GetTimestamp();
+            await transaction.CommitAsync();
+            await received.WaitAsync();
+            result.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+
+        await stop.CancelAsync();
+        await pump;
+        result.Sort();
+        return result;
+    }
+
+    private static async Task<List<double>> MeasureSdkAsync(NpgsqlDataSource dataSource, int ratePerSecond, int seconds)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton<LatencyLog>();
+        builder.Services.AddOutbox(o => o.DataSource = dataSource);
+        builder.Services.AddOutboxSdkBenchmarksOutboxTypes();
+        using var host = builder.Build();
+        await host.StartAsync();
+        var outbox = host.Services.GetRequiredService<IOutbox>();
+        var log = host.Services.GetRequiredService<LatencyLog>();
+
+        // Warm up: connections, JIT, the relay's first batch.
+        await PublishAsync(dataSource, outbox, -1, "warm");
+        while (!log.Arrivals.ContainsKey(-1))
+        {
+            await Task.Delay(10);
+        }
+
+        var total = ratePerSecond * seconds;
+        var committedAt = new long[total];
+        var interval = TimeSpan.FromSeconds(1.0 / ratePerSecond);
+        var clock = Stopwatch.StartNew();
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            for (var i = w; i < total; i += 4)
+            {
+                var due = interval * i;
+                var wait = due - clock.Elapsed;
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait);
+                }
+
+                committedAt[i] = await PublishAsync(dataSource, outbox, i, "key-" + (i % 16));
+            }
+        })).ToArray();
+        await Task.WhenAll(writers);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Enumerable.Range(0, total).Any(i => !log.Arrivals.ContainsKey(i)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        await host.StopAsync();
+        var result = Enumerable.Range(0, total).Where(i => log.Arrivals.ContainsKey(i))
+            .Select(i => Stopwatch.GetElapsedTime(committedAt[i], log.Arrivals[i]).TotalMilliseconds).ToList();
+        result.Sort();
+        if (result.Count < total)
+        {
+            Console.WriteLine($"WARNING: {total - result.Count} of {total} messages did not arrive within 30 s");
+        }
+
+        return result;
+    }
+
+    private static async Task<long> PublishAsync(NpgsqlDataSource dataSource, IOutbox outbox, long sequence, string key)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await outbox.PublishAsync(new Ping(sequence, key), transaction);
+        var start = Stopwatch.GetTimestamp();
+        await transaction.CommitAsync();
+        return start;
+    }
+
+    private static double P(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
+}
