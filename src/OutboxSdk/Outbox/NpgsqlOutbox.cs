@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using OutboxSdk.Avro.Serialization;
+using OutboxSdk.Observability;
 using OutboxSdk.Hosting;
 using OutboxSdk.Registration;
 using OutboxSdk.Schema;
@@ -46,6 +47,10 @@ public sealed class NpgsqlOutbox : IOutbox
         var payload = new ArrayBufferWriter<byte>(256);
         AvroSerializer.SerializeSingleObject(message, payload);
 
+        // The producer span is current while the headers are written, so the stored traceparent is this span's:
+        // the relay's consumer span continues the publisher's trace from it.
+        using var span = OutboxTelemetry.Instrumentation.StartPublish(type.Subject, messageId, out _);
+
         // One round trip: the insert and the wake-up travel as one batch.
         var batch = BatchIn(transaction);
         await using (batch.ConfigureAwait(false))
@@ -61,6 +66,8 @@ public sealed class NpgsqlOutbox : IOutbox
             batch.BatchCommands.Add(NotifyCommand());
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        OutboxTelemetry.Instrumentation.Published(type.Subject);
     }
 
     /// <inheritdoc />
@@ -121,6 +128,8 @@ public sealed class NpgsqlOutbox : IOutbox
 
             await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        OutboxTelemetry.Instrumentation.Published(type.Subject, messages.Count);
     }
 
     private NpgsqlBatchCommand NotifyCommand()

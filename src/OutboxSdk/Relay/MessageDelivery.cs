@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using OutboxSdk.Hosting;
+using OutboxSdk.Observability;
 
 namespace OutboxSdk.Relay;
 
@@ -44,6 +45,14 @@ internal sealed class MessageDelivery(
         }
 
         var attempt = message.FailedAttempts + 1;
+
+        // The consumer span continues the publisher's trace from the traceparent stored with the message.
+        using var span = OutboxTelemetry.Instrumentation.StartDeliver(message.Subject, message.MessageId, TraceParentOf(message.Headers));
+        if (attempt == 1)
+        {
+            OutboxTelemetry.Instrumentation.HandlerStarted(message.Subject, new DateTimeOffset(DateTime.SpecifyKind(message.CreatedAt, DateTimeKind.Utc)), time.GetUtcNow());
+        }
+
         string? failedHandler = null;
         Exception? failure = null;
         var connection = await dataSource.OpenConnectionAsync(stopping).ConfigureAwait(false);
@@ -93,6 +102,7 @@ internal sealed class MessageDelivery(
                         // Work the handlers finished is committed even when the host is stopping: cancelling here
                         // would only turn a delivered message into a duplicate.
                         await CompleteAsync(connection, transaction, message, used, CancellationToken.None).ConfigureAwait(false);
+                        OutboxTelemetry.Instrumentation.Delivered(message.Subject);
                         return DeliveryOutcome.Completed;
                     }
                 }
@@ -100,6 +110,8 @@ internal sealed class MessageDelivery(
         }
 
         // The transaction was rolled back with the connection: the handlers' writes and the row lock are gone.
+        OutboxInstrumentation.RecordException(span, failure);
+        OutboxTelemetry.Instrumentation.Failed(message.Subject);
         if (attempt >= options.Retry.MaxAttempts)
         {
             await DeadLetterAsync(message, attempt, failedHandler, failure.ToString(), stopping).ConfigureAwait(false);
@@ -111,6 +123,21 @@ internal sealed class MessageDelivery(
         await ExecuteAsync(sql.ScheduleRetry, stopping, message.Id, attempt, delay, Truncate(failure.ToString())).ConfigureAwait(false);
         RetryScheduled?.Invoke(delay);
         return DeliveryOutcome.RetryScheduled;
+    }
+
+    private static string? TraceParentOf(string headers)
+    {
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(headers);
+            return json.RootElement.TryGetProperty(OutboxTelemetry.TraceParentHeader, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String
+                ? value.GetString()
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null; // a message's headers never stop its delivery
+        }
     }
 
     private async Task RunAsync(HandlerInvoker.Handler handler, CancellationToken stopping)
@@ -158,6 +185,7 @@ internal sealed class MessageDelivery(
     private async Task DeadLetterAsync(ClaimedMessage message, int attempts, string? handler, string error, CancellationToken cancellationToken)
     {
         RelayLog.DeadLettered(logger, message.MessageId, message.Subject, attempts, FirstLine(error));
+        OutboxTelemetry.Instrumentation.DeadLettered(message.Subject);
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using OutboxSdk.Hosting;
+using OutboxSdk.Observability;
 
 namespace OutboxSdk.Relay;
 
@@ -24,12 +25,14 @@ internal sealed class OutboxRelayService : BackgroundService
     private readonly ILogger _logger;
     private readonly RelaySql _sql;
     private readonly RelayDispatcher _dispatcher;
+    private readonly IRelayHeartbeat? _heartbeat;
     private long _nextRetryTicks = long.MaxValue;
 
     public OutboxRelayService(IOptions<OutboxOptions> options, RelayDataSource dataSource, IServiceScopeFactory scopes, IMessageDecoder decoder,
-        HandlerInvoker invoker, TimeProvider time, ILoggerFactory? loggerFactory = null)
+        HandlerInvoker invoker, TimeProvider time, ILoggerFactory? loggerFactory = null, IRelayHeartbeat? heartbeat = null)
     {
         _options = options.Value;
+        _heartbeat = heartbeat;
         _dataSource = dataSource.Value;
         _time = time;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OutboxSdk.Relay");
@@ -95,6 +98,7 @@ internal sealed class OutboxRelayService : BackgroundService
         while (!await TryLockAsync(connection, stoppingToken).ConfigureAwait(false))
         {
             connected();
+            _heartbeat?.Beat(); // a standby relay is alive too
             if (!standbyLogged)
             {
                 RelayLog.Standby(_logger, _sql.Schema, _options.PollInterval);
@@ -112,6 +116,7 @@ internal sealed class OutboxRelayService : BackgroundService
             while (true)
             {
                 // Every (re)start delivers first: notifications sent while nobody listened are lost by design.
+                _heartbeat?.Beat();
                 await DrainAsync(stoppingToken).ConfigureAwait(false);
                 await connection.WaitAsync(NextWait(), stoppingToken).ConfigureAwait(false);
             }
