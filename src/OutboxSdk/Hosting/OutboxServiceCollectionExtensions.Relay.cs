@@ -17,7 +17,7 @@ public static partial class OutboxServiceCollectionExtensions
         services.TryAddSingleton<RelayDataSource>();
         services.TryAddSingleton<HandlerInvoker>();
         services.TryAddSingleton<IMessageDecoder>(static provider =>
-            new RegistryMessageDecoder(provider.GetService<OutboxTypeRegistry>() ?? new OutboxTypeRegistry([])));
+            new SchemaRegistryMessageDecoder(provider.GetRequiredService<OutboxSdk.SchemaRegistry.OutboxSchemaRegistry>()));
         services.TryAddScoped<OutboxContext>();
         services.TryAddScoped<IOutboxContext>(static provider => provider.GetRequiredService<OutboxContext>());
         services.TryAddSingleton<IDeadLetters>(static provider => new DeadLetterStore(

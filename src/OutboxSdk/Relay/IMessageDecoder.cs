@@ -1,14 +1,11 @@
 namespace OutboxSdk.Relay;
 
-/// <summary>
-/// Turns an outbox payload (Avro single-object encoding) into the message object handlers receive. Internal so
-/// the schema registry can replace the compile-time lookup with a writer-schema lookup later.
-/// </summary>
+/// <summary>Turns an outbox payload (Avro single-object encoding) into the message object handlers receive.</summary>
 internal interface IMessageDecoder
 {
     /// <summary>The decoded message.</summary>
     /// <exception cref="MessageDecodeException">The payload cannot be decoded; retrying would not help.</exception>
-    object Decode(string subject, long fingerprint, ReadOnlyMemory<byte> payload);
+    ValueTask<object> DecodeAsync(string subject, long fingerprint, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
 }
 
 /// <summary>A payload that can never be decoded (unknown fingerprint, corrupt bytes): dead-lettered at once.</summary>

@@ -36,7 +36,7 @@ internal sealed class MessageDelivery(
         object decoded;
         try
         {
-            decoded = decoder.Decode(message.Subject, message.Fingerprint, message.Payload);
+            decoded = await decoder.DecodeAsync(message.Subject, message.Fingerprint, message.Payload, stopping).ConfigureAwait(false);
         }
         catch (MessageDecodeException e)
         {
