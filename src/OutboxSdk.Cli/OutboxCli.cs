@@ -17,7 +17,9 @@ public static class OutboxCli
     /// <summary>The root command with every verb.</summary>
     public static RootCommand BuildRootCommand()
     {
-        var root = new RootCommand("outbox: tools for the OutboxSdk. Run 'outbox avro --help' for the Avro verbs.");
+        var root = new RootCommand(
+            "outbox: tools for the OutboxSdk: Avro files and schemas, the outbox tables (migrate, script), their status and dead letters. " +
+            "Run 'outbox <command> --help' for a command's options.");
         root.Subcommands.Add(AvroCommands.Build());
         root.Subcommands.Add(SchemasCommands.Build());
         root.Subcommands.Add(StatusCommand.Build());

@@ -66,17 +66,31 @@ internal static class DeadLettersCommands
     private static int Run(ParseResult result, Option<string> connection, Option<string> schema, Func<IDeadLetters, TextWriter, Task> verb)
     {
         var stdout = result.InvocationConfiguration.Output;
+        var name = "dead-letters " + result.CommandResult.Command.Name;
         var exitCode = CliErrors.Run(result.InvocationConfiguration.Error, () =>
         {
+            NpgsqlDataSource dataSource;
             try
             {
-                using var dataSource = NpgsqlDataSource.Create(result.GetValue(connection)!);
-                verb(new DeadLetterStore(dataSource, result.GetValue(schema) ?? "outbox"), stdout).GetAwaiter().GetResult();
-                return 0;
+                dataSource = NpgsqlDataSource.Create(result.GetValue(connection)!);
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or ArgumentException)
+            catch (ArgumentException e)
             {
-                throw new CliException(e.Message, e);
+                throw new CliException("--connection: not a valid connection string: " + e.Message, e);
+            }
+
+            using (dataSource)
+            {
+                try
+                {
+                    verb(new DeadLetterStore(dataSource, result.GetValue(schema) ?? "outbox"), stdout).GetAwaiter().GetResult();
+                    return 0;
+                }
+                catch (Exception e) when (e is NpgsqlException or InvalidOperationException or ArgumentException or TimeoutException)
+                {
+                    // InvalidOperationException: a dead letter that cannot be replayed; the message says why.
+                    throw new CliException(e is InvalidOperationException ? e.Message : name + ": " + e.Message, e);
+                }
             }
         });
         stdout.Flush();

@@ -14,7 +14,6 @@ public static partial class OutboxServiceCollectionExtensions
     static partial void AddObservability(IServiceCollection services)
     {
         services.AddOptions<OutboxHealthOptions>();
-        services.TryAddSingleton<OutboxDataSourceProvider>();
         services.TryAddSingleton<RelayLiveness>();
         services.TryAddSingleton<IRelayHeartbeat>(static provider => provider.GetRequiredService<RelayLiveness>());
         services.TryAddSingleton<IBacklogProbe>(static provider =>

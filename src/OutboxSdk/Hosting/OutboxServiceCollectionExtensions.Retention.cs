@@ -11,7 +11,6 @@ public static partial class OutboxServiceCollectionExtensions
     /// <summary>The retention job: time partitions created ahead, expired delivered ones dropped (docs/retention.md).</summary>
     static partial void AddRetention(IServiceCollection services)
     {
-        services.TryAddSingleton<OutboxDataSourceProvider>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutboxOptions>, RetentionOptionsValidator>());
         services.AddHostedService<RetentionService>();
     }

@@ -1,6 +1,11 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using OutboxSdk.Hosting;
+using OutboxSdk.Observability;
+using OutboxSdk.Retention;
 using OutboxSdk.SchemaRegistry;
 
 namespace OutboxSdk.Migrations;
@@ -8,10 +13,18 @@ namespace OutboxSdk.Migrations;
 /// <summary>
 /// Prepares the database when the host starts, in <see cref="IHostedLifecycleService.StartingAsync"/> (which runs
 /// before any hosted service's StartAsync, the relay's included): applies the migrations when
-/// <see cref="OutboxOptions.ApplyMigrations"/> is set, else checks that someone did, then registers the generated
-/// message schemas. A failure stops the host with the reason.
+/// <see cref="OutboxOptions.ApplyMigrations"/> is set, else checks that someone did; creates the time partitions of
+/// the current and the next interval; then registers the generated message schemas. A failed migration or
+/// registration stops the host with the reason.
 /// </summary>
-internal sealed class OutboxStartupService(IOptions<OutboxOptions> options, OutboxMigrator migrator, OutboxSchemaRegistry schemas) : IHostedLifecycleService
+internal sealed class OutboxStartupService(
+    IOptions<OutboxOptions> options,
+    OutboxMigrator migrator,
+    OutboxSchemaRegistry schemas,
+    OutboxDataSource dataSource,
+    IBacklogProbe probe,
+    TimeProvider time,
+    ILogger<RetentionService>? retentionLogger = null) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -31,7 +44,29 @@ internal sealed class OutboxStartupService(IOptions<OutboxOptions> options, Outb
             }
         }
 
+        await CreatePartitionsAsync(cancellationToken).ConfigureAwait(false);
         await schemas.RegisterGeneratedAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The migration creates only the default partition. Without this, the first messages after a fresh install
+    /// land there before the retention job's first run, which then has to move them (and warns that retention had
+    /// not run); made here, the partitions exist before the application can publish, so the default stays empty
+    /// and the warning keeps meaning what it says. A failure is not fatal: the retention job retries on its timer.
+    /// </summary>
+    private async Task CreatePartitionsAsync(CancellationToken cancellationToken)
+    {
+        var outbox = options.Value;
+        var logger = (ILogger?)retentionLogger ?? NullLogger.Instance;
+        var maintainer = new PartitionMaintainer(outbox.Schema, outbox.Retention.Window, outbox.Retention.PartitionInterval, probe, logger);
+        try
+        {
+            await maintainer.RunAsync(dataSource.DataSource, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            RetentionLog.Failed(logger, outbox.Schema, e);
+        }
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

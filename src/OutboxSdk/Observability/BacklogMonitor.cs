@@ -15,7 +15,7 @@ internal sealed class BacklogMonitor : IDisposable
     private readonly TimeProvider _time;
     private volatile BacklogSnapshot? _latest;
 
-    public BacklogMonitor(OutboxDataSourceProvider dataSource, IBacklogProbe probe, IOptions<OutboxOptions> options, TimeProvider time)
+    public BacklogMonitor(OutboxDataSource dataSource, IBacklogProbe probe, IOptions<OutboxOptions> options, TimeProvider time)
         : this(() => dataSource.DataSource, probe, options.Value.Schema, time)
     {
     }

@@ -12,7 +12,7 @@ namespace OutboxSdk.Retention;
 /// a failed run is logged and retried on the next turn.
 /// </summary>
 internal sealed class RetentionService(
-    OutboxDataSourceProvider dataSource,
+    OutboxDataSource dataSource,
     IBacklogProbe probe,
     IOptions<OutboxOptions> options,
     TimeProvider time,
