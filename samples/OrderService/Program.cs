@@ -9,6 +9,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -19,7 +20,7 @@ using OutboxSdk.Outbox;
 using OutboxSdk.Testing;
 
 var connectionString = Option("--connection");
-var orderCount = int.Parse(Option("--orders") ?? "20", CultureInfo.InvariantCulture);
+var orderCount = int.Parse(Option("--orders") ?? "40", CultureInfo.InvariantCulture);
 
 LocalPostgres? local = null;
 if (connectionString is null)
@@ -45,6 +46,9 @@ try
 
     var outbox = host.Services.GetRequiredService<IOutbox>();
     var log = host.Services.GetRequiredService<DeliveryLog>();
+    await WaitUntilHealthyAsync(host.Services.GetRequiredService<HealthCheckService>()); // the relay is listening
+
+    // An order every few milliseconds, as a shop would see them, rather than all at once.
     var committed = new Dictionary<Guid, (OrderPlaced Order, long CommittedAt)>();
     var rolledBack = new List<OrderPlaced>();
     for (var i = 1; i <= orderCount; i++)
@@ -69,8 +73,10 @@ try
             continue;
         }
 
+        var committing = Stopwatch.GetTimestamp();
         await transaction.CommitAsync();
-        committed[order.OrderId] = (order, Stopwatch.GetTimestamp());
+        committed[order.OrderId] = (order, committing);
+        await Task.Delay(5);
     }
 
     var allDelivered = await log.WaitForAsync(committed.Keys, TimeSpan.FromSeconds(30));
@@ -107,7 +113,7 @@ try
     Console.WriteLine($"committed {committed.Count}, delivered {committed.Keys.Count(log.Receipts.ContainsKey)}; rolled back {rolledBack.Count}, delivered {leaked}; read model counted {readModelOrders} new orders");
     if (latencies.Count > 0)
     {
-        Console.WriteLine($"commit -> handler latency: median {Percentile(latencies, 0.5):F1} ms, max {latencies[^1]:F1} ms");
+        Console.WriteLine($"commit -> handler latency: median {Percentile(latencies, 0.5):F1} ms, max {latencies[^1]:F1} ms (the first deliveries also pay for JIT and connection warm-up)");
     }
 
     var ok = allDelivered && leaked == 0 && readModelOrders == committed.Count;
@@ -132,6 +138,15 @@ static OrderPlaced NewOrder(int i)
 {
     var lines = new List<OrderLine> { new("BOOK-" + (i % 7), 1 + (i % 3), 12.50m), new("PEN", 2, 1.20m) };
     return new OrderPlaced(Guid.CreateVersion7(), "customer-" + (1 + (i % 5)), lines.Sum(l => l.Quantity * l.UnitPrice), DateTimeOffset.UtcNow, lines);
+}
+
+static async Task WaitUntilHealthyAsync(HealthCheckService health)
+{
+    var deadline = DateTime.UtcNow.AddSeconds(15);
+    while ((await health.CheckHealthAsync()).Status != HealthStatus.Healthy && DateTime.UtcNow < deadline)
+    {
+        await Task.Delay(50);
+    }
 }
 
 static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
