@@ -124,6 +124,7 @@ internal sealed class MessageDelivery(
         };
         await using (batch.ConfigureAwait(false))
         {
+            await batch.PrepareAsync(cancellationToken).ConfigureAwait(false); // free once the pooled connection has it
             var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {

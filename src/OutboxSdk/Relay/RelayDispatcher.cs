@@ -189,11 +189,17 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
 
     private async Task<List<ClaimedMessage>> ReadAsync(int limit, long[] exclude, CancellationToken cancellationToken)
     {
-        var command = dataSource.CreateCommand(sql.Claim);
-        await using (command.ConfigureAwait(false))
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
         {
+            var command = new NpgsqlCommand(sql.Claim, connection);
+            await using var _ = command.ConfigureAwait(false);
             command.Parameters.Add(new NpgsqlParameter { Value = limit });
             command.Parameters.Add(new NpgsqlParameter { Value = exclude });
+
+            // Claims run about once per notification: a prepared statement (kept by the pooled physical connection,
+            // so this is free after its first use there) saves parsing and planning the join every time.
+            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {

@@ -57,18 +57,24 @@ internal sealed class RelaySql
 
         // Due rows in id order, except those already in flight ($2) and those queued behind an earlier row of their
         // key that waits for a retry: a failing message blocks its own key only. Only the traceparent header is
-        // read, so the hot path parses no JSON.
+        // read, so the hot path parses no JSON. The queue rows are picked first and their messages then fetched by
+        // primary key: a plain join (even a LATERAL one, which it flattens; LIMIT 1 stops that) let the planner hash, so
+        // scan, the whole messages partition on every claim.
         Claim = $$"""
-            SELECT p."id", p."created_at", p."attempts", m."id" IS NOT NULL, m."message_id", m."subject", m."partition_key",
+            WITH due AS MATERIALIZED (
+                SELECT p."id", p."created_at", p."attempts"
+                FROM {{pending}} p
+                WHERE (p."next_attempt_at" IS NULL OR p."next_attempt_at" <= now())
+                  AND p."id" <> ALL($2)
+                  AND NOT EXISTS (SELECT 1 FROM {{pending}} b
+                                  WHERE b."partition_key" = p."partition_key" AND b."id" < p."id" AND b."next_attempt_at" > now())
+                ORDER BY p."id"
+                LIMIT $1)
+            SELECT d."id", d."created_at", d."attempts", m."id" IS NOT NULL, m."message_id", m."subject", m."partition_key",
                    m."schema_fingerprint", m."payload", m."headers" ->> {{Literal(OutboxSdk.Observability.OutboxTelemetry.TraceParentHeader)}}
-            FROM {{pending}} p
-            LEFT JOIN {{messages}} m ON m."id" = p."id" AND m."created_at" = p."created_at"
-            WHERE (p."next_attempt_at" IS NULL OR p."next_attempt_at" <= now())
-              AND p."id" <> ALL($2)
-              AND NOT EXISTS (SELECT 1 FROM {{pending}} b
-                              WHERE b."partition_key" = p."partition_key" AND b."id" < p."id" AND b."next_attempt_at" > now())
-            ORDER BY p."id"
-            LIMIT $1
+            FROM due d
+            LEFT JOIN LATERAL (SELECT * FROM {{messages}} x WHERE x."id" = d."id" AND x."created_at" = d."created_at" LIMIT 1) m ON true
+            ORDER BY d."id"
             """;
 
         // The delivery's fence and dequeue in one statement: the rows of a run are deleted inside the delivery's
