@@ -25,7 +25,10 @@ internal sealed class RelaySql
         // message committed, whatever order concurrent writers commit in. The trigger also notifies, so the relay
         // wakes even for rows written without the writer's pg_notify; Postgres folds equal notifications of one
         // transaction into one.
+        // The messages lock comes first: CREATE TRIGGER needs it anyway, and taking it after touching pending would
+        // deadlock with a writer that holds messages and whose trigger waits for pending.
         Setup = $$"""
+            LOCK TABLE {{messages}} IN SHARE ROW EXCLUSIVE MODE;
             CREATE TABLE IF NOT EXISTS {{pending}} (
                 "id" bigint PRIMARY KEY,
                 "created_at" timestamptz NOT NULL,
