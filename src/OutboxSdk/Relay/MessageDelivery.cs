@@ -7,225 +7,283 @@ using OutboxSdk.Observability;
 namespace OutboxSdk.Relay;
 
 /// <summary>
-/// Delivers one message in its own transaction: lock its queue row, run each handler not yet in the inbox in a new
-/// DI scope, then commit the handlers' writes, their inbox rows and the dequeue together. On failure the
-/// transaction rolls back and a retry, or the dead letter, is recorded instead.
+/// Delivers a run of one key's messages, in id order, in as few transactions as the exactly-once contract allows.
+/// A transaction dequeues (and so locks) the run's rows, runs each message's handlers not yet in the inbox in a new
+/// DI scope, and commits once at the end. A message whose handlers used <see cref="IOutboxContext"/> ends the
+/// transaction right after it — its writes, inbox rows and dequeue commit together — so a transaction never holds
+/// context writes of an earlier message when a later one fails. On a failure the transaction rolls back; the
+/// messages before the failed one (which wrote nothing through the context) are dequeued again, and a retry, or
+/// the dead letter, is recorded for the failed one, in one implicit transaction.
 /// </summary>
 internal sealed class MessageDelivery(
     RelaySql sql,
     NpgsqlDataSource dataSource,
-    IServiceScopeFactory scopes,
-    IMessageDecoder decoder,
-    HandlerInvoker invoker,
+    MessageHandlers handlers,
     OutboxOptions options,
-    TimeProvider time,
     ILogger logger)
 {
     /// <summary>Raised with the delay of each scheduled retry, so the relay wakes up when it is due.</summary>
     public event Action<TimeSpan>? RetryScheduled;
 
-    public async Task<DeliveryOutcome> DeliverAsync(ClaimedMessage message, CancellationToken stopping)
+    /// <summary>
+    /// Delivers <paramref name="run"/> (one key, id order) and returns how many of its first messages completed
+    /// (handled, dead-lettered or gone); the key stops at the first one that did not (a retry was scheduled, or
+    /// another delivery holds its row).
+    /// </summary>
+    public async Task<int> DeliverRunAsync(IReadOnlyList<ClaimedMessage> run, CancellationToken stopping)
     {
-        if (!message.Exists)
+        var done = 0;
+        var take = run.Count;
+        while (done < run.Count)
         {
-            RelayLog.MessageMissing(logger, message.Id);
-            await ExecuteAsync(sql.Complete, stopping, message.Id).ConfigureAwait(false);
-            return DeliveryOutcome.Completed;
+            var (completed, goOn) = await DeliverInOneTransactionAsync(run, done, take, stopping).ConfigureAwait(false);
+            done += completed;
+            if (!goOn)
+            {
+                break;
+            }
+
+            // An early commit means exactly-once handlers: from here on one message per transaction, so the rows
+            // dequeued ahead of them need not be put back at every commit.
+            take = 1;
         }
 
-        object decoded;
-        try
-        {
-            decoded = await decoder.DecodeAsync(message.Subject, message.Fingerprint, message.Payload, stopping).ConfigureAwait(false);
-        }
-        catch (MessageDecodeException e)
-        {
-            await DeadLetterAsync(message, 1, null, e.Message, stopping).ConfigureAwait(false);
-            return DeliveryOutcome.Completed;
-        }
+        return done;
+    }
 
-        var attempt = message.FailedAttempts + 1;
-
-        // The consumer span continues the publisher's trace from the traceparent stored with the message.
-        using var span = OutboxTelemetry.Instrumentation.StartDeliver(message.Subject, message.MessageId, TraceParentOf(message.Headers));
-        if (attempt == 1)
-        {
-            OutboxTelemetry.Instrumentation.HandlerStarted(message.Subject, new DateTimeOffset(DateTime.SpecifyKind(message.CreatedAt, DateTimeKind.Utc)), time.GetUtcNow());
-        }
-
-        string? failedHandler = null;
-        Exception? failure = null;
+    private async Task<(int Completed, bool GoOn)> DeliverInOneTransactionAsync(IReadOnlyList<ClaimedMessage> run, int start, int take, CancellationToken stopping)
+    {
         var connection = await dataSource.OpenConnectionAsync(stopping).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var transaction = await connection.BeginTransactionAsync(stopping).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var processed = await LockAsync(connection, transaction, message, stopping).ConfigureAwait(false);
-                if (processed is null)
+                var (locked, inbox, rows) = await LockAsync(connection, transaction, run, start, Math.Min(take, run.Count - start), stopping).ConfigureAwait(false);
+                var i = start;
+                for (; i < start + locked; i++)
                 {
-                    return DeliveryOutcome.Busy;
-                }
-
-                var scope = scopes.CreateAsyncScope();
-                await using (scope.ConfigureAwait(false))
-                {
-                    var context = scope.ServiceProvider.GetRequiredService<OutboxContext>();
-                    context.Begin(message, attempt, connection, transaction);
-                    var used = new List<string>();
-                    foreach (var handler in invoker.Resolve(scope.ServiceProvider, decoded))
+                    var message = run[i];
+                    HandlerResult result;
+                    try
                     {
-                        if (processed.Contains(handler.Name))
-                        {
-                            RelayLog.DuplicateSkipped(logger, handler.Name, message.MessageId);
-                            continue;
-                        }
-
-                        try
-                        {
-                            await RunAsync(handler, stopping).ConfigureAwait(false);
-                        }
-                        catch (Exception e) when (!stopping.IsCancellationRequested)
-                        {
-                            (failedHandler, failure) = (handler.Name, e);
-                            break;
-                        }
-
-                        if (context.TakeUsed())
-                        {
-                            used.Add(handler.Name);
-                        }
+                        result = await handlers.RunAsync(message, inbox, connection, transaction, stopping).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                    {
+                        // Work the handlers finished is committed even when the host is stopping: dropping it would
+                        // only turn delivered messages into duplicates. The interrupted message's writes roll back.
+                        await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                        await AfterRollbackAsync(run, start, i, null, CancellationToken.None).ConfigureAwait(false);
+                        throw;
                     }
 
-                    if (failure is null)
+                    if (result.Failure is not null)
                     {
-                        // Work the handlers finished is committed even when the host is stopping: cancelling here
-                        // would only turn a delivered message into a duplicate.
-                        await CompleteAsync(connection, transaction, message, used, CancellationToken.None).ConfigureAwait(false);
-                        OutboxTelemetry.Instrumentation.Delivered(message.Subject);
-                        return DeliveryOutcome.Completed;
+                        await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                        var deadLettered = await AfterRollbackAsync(run, start, i, result, stopping).ConfigureAwait(false);
+                        return (i - start + (deadLettered ? 1 : 0), deadLettered);
+                    }
+
+                    if (result.Inbox.Count > 0 || result.DeadLetterReason is not null)
+                    {
+                        // A boundary: what this message wrote commits with its inbox rows and its dequeue, now.
+                        await CommitAsync(connection, transaction, message, result, NotDelivered(run, i + 1, rows), CancellationToken.None).ConfigureAwait(false);
+                        return (i - start + 1, true);
                     }
                 }
+
+                await CommitAsync(connection, transaction, null, default, NotDelivered(run, i, rows), CancellationToken.None).ConfigureAwait(false);
+                return (locked, false); // all of the run, or up to a row held elsewhere
+            }
+        }
+    }
+
+    /// <summary>Dequeues the run's rows from <paramref name="start"/> on; returns how many in a row it got, and the inbox.</summary>
+    private async Task<(int Locked, ILookup<Guid, string> Inbox, Dictionary<long, PendingRow> Rows)> LockAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ClaimedMessage> run, int start, int count, CancellationToken cancellationToken)
+    {
+        var ids = new long[count];
+        var messageIds = new List<Guid>(ids.Length);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = run[start + i].Id;
+            if (run[start + i].Exists)
+            {
+                messageIds.Add(run[start + i].MessageId);
             }
         }
 
-        // The transaction was rolled back with the connection: the handlers' writes and the row lock are gone.
-        OutboxInstrumentation.RecordException(span, failure);
-        OutboxTelemetry.Instrumentation.Failed(message.Subject);
-        if (attempt >= options.Retry.MaxAttempts)
+        var batch = new NpgsqlBatch(connection, transaction)
         {
-            await DeadLetterAsync(message, attempt, failedHandler, failure.ToString(), stopping).ConfigureAwait(false);
-            return DeliveryOutcome.Completed;
-        }
-
-        var delay = RetryPolicy.DelayAfter(attempt, options.Retry);
-        RelayLog.HandlerFailed(logger, message.MessageId, message.Subject, attempt, options.Retry.MaxAttempts, delay, failure);
-        await ExecuteAsync(sql.ScheduleRetry, stopping, message.Id, attempt, delay, Truncate(failure.ToString())).ConfigureAwait(false);
-        RetryScheduled?.Invoke(delay);
-        return DeliveryOutcome.RetryScheduled;
-    }
-
-    private static string? TraceParentOf(string headers)
-    {
-        try
-        {
-            using var json = System.Text.Json.JsonDocument.Parse(headers);
-            return json.RootElement.TryGetProperty(OutboxTelemetry.TraceParentHeader, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String
-                ? value.GetString()
-                : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null; // a message's headers never stop its delivery
-        }
-    }
-
-    private async Task RunAsync(HandlerInvoker.Handler handler, CancellationToken stopping)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        timeout.CancelAfter(options.Retry.HandlerTimeout);
-        try
-        {
-            // WaitAsync also ends the attempt when a handler ignores its token.
-            await handler.Handle(timeout.Token).WaitAsync(options.Retry.HandlerTimeout, time, stopping).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
-        {
-            throw new TimeoutException($"the handler did not finish within {options.Retry.HandlerTimeout}", e);
-        }
-    }
-
-    private async Task<HashSet<string>?> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ClaimedMessage message, CancellationToken cancellationToken)
-    {
-        var command = new NpgsqlCommand(sql.Lock, connection, transaction) { Parameters = { new() { Value = message.Id }, new() { Value = message.MessageId } } };
-        await using (command.ConfigureAwait(false))
-        {
-            var result = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            return result is string[] handlers ? new HashSet<string>(handlers, StringComparer.Ordinal) : null;
-        }
-    }
-
-    private async Task CompleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ClaimedMessage message, List<string> inbox, CancellationToken cancellationToken)
-    {
-        var batch = new NpgsqlBatch(connection, transaction);
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(sql.LockRun) { Parameters = { new() { Value = ids } } },
+                new NpgsqlBatchCommand(sql.InboxOf) { Parameters = { new() { Value = messageIds.ToArray() } } },
+            },
+        };
         await using (batch.ConfigureAwait(false))
         {
-            foreach (var handler in inbox)
+            await batch.PrepareAsync(cancellationToken).ConfigureAwait(false); // free once the pooled connection has it
+            var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.InsertInbox) { Parameters = { new() { Value = handler }, new() { Value = message.MessageId } } });
-            }
+                var got = new Dictionary<long, PendingRow>();
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    got[reader.GetInt64(0)] = new PendingRow(
+                        reader.GetInt64(0), reader.GetDateTime(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt32(3),
+                        reader.IsDBNull(4) ? null : reader.GetDateTime(4), reader.IsDBNull(5) ? null : reader.GetString(5));
+                }
 
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.Complete) { Parameters = { new() { Value = message.Id } } });
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                var inbox = new List<(Guid, string)>();
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    inbox.Add((reader.GetGuid(0), reader.GetString(1)));
+                }
+
+                // Only a gap-free prefix can be delivered: a row held elsewhere stops its key there.
+                var locked = 0;
+                while (locked < ids.Length && got.ContainsKey(ids[locked]))
+                {
+                    locked++;
+                }
+
+                return (locked, inbox.ToLookup(e => e.Item1, e => e.Item2), got);
+            }
+        }
+    }
+
+    /// <summary>The rows this transaction dequeued from run[from] on: they were not delivered and go back before it commits.</summary>
+    private static List<PendingRow> NotDelivered(IReadOnlyList<ClaimedMessage> run, int from, Dictionary<long, PendingRow> rows)
+    {
+        var back = new List<PendingRow>();
+        for (var i = from; i < run.Count && back.Count < rows.Count; i++)
+        {
+            if (rows.TryGetValue(run[i].Id, out var row))
+            {
+                back.Add(row);
+            }
+        }
+
+        return back;
+    }
+
+    private async Task CommitAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ClaimedMessage? message, HandlerResult result, List<PendingRow> requeue, CancellationToken cancellationToken)
+    {
+        if (message is not null || requeue.Count > 0)
+        {
+            var batch = new NpgsqlBatch(connection, transaction);
+            await using (batch.ConfigureAwait(false))
+            {
+                if (message is not null)
+                {
+                    foreach (var handler in result.Inbox)
+                    {
+                        batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.InsertInbox) { Parameters = { new() { Value = handler }, new() { Value = message.MessageId } } });
+                    }
+                }
+
+                if (message is not null && result.DeadLetterReason is not null)
+                {
+                    batch.BatchCommands.Add(DeadLetterCommand(message, 1, null, result.DeadLetterReason));
+                }
+
+                if (requeue.Count > 0)
+                {
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.Requeue)
+                    {
+                        Parameters =
+                        {
+                            new() { Value = requeue.Select(r => r.Id).ToArray() },
+                            new() { Value = requeue.Select(r => r.CreatedAt).ToArray() },
+                            new() { Value = requeue.Select(r => r.PartitionKey).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text },
+                            new() { Value = requeue.Select(r => r.Attempts).ToArray() },
+                            new() { Value = requeue.Select(r => r.NextAttemptAt).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.TimestampTz },
+                            new() { Value = requeue.Select(r => r.LastError).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text },
+                        },
+                    });
+                }
+
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task DeadLetterAsync(ClaimedMessage message, int attempts, string? handler, string error, CancellationToken cancellationToken)
+    /// <summary>
+    /// After a rollback: dequeues run[start..failed) again (they completed and wrote nothing through the context) and
+    /// records the failed message's retry or dead letter, in one implicit transaction. Returns whether it was dead-lettered.
+    /// </summary>
+    private async Task<bool> AfterRollbackAsync(IReadOnlyList<ClaimedMessage> run, int start, int failed, HandlerResult? result, CancellationToken cancellationToken)
     {
-        RelayLog.DeadLettered(logger, message.MessageId, message.Subject, attempts, FirstLine(error));
-        OutboxTelemetry.Instrumentation.DeadLettered(message.Subject);
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var batch = dataSource.CreateBatch();
+        await using (batch.ConfigureAwait(false))
         {
-            // One batch runs as one implicit transaction: the dead letter exists if and only if the row left the queue.
-            var batch = new NpgsqlBatch(connection)
+            if (failed > start)
             {
-                BatchCommands =
+                var ids = new long[failed - start];
+                for (var i = 0; i < ids.Length; i++)
                 {
-                    new NpgsqlBatchCommand(sql.DeadLetter)
-                    {
-                        Parameters =
-                        {
-                            new() { Value = message.Id }, new() { Value = message.CreatedAt },
-                            new() { Value = (object?)handler ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
-                            new() { Value = attempts }, new() { Value = Truncate(error) },
-                        },
-                    },
-                    new NpgsqlBatchCommand(sql.Complete) { Parameters = { new() { Value = message.Id } } },
-                },
-            };
-            await using (batch.ConfigureAwait(false))
+                    ids[i] = run[start + i].Id;
+                }
+
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.CompleteMany) { Parameters = { new() { Value = ids } } });
+            }
+
+            var deadLettered = false;
+            TimeSpan? retry = null;
+            if (result is { Failure: { } failure } r)
             {
+                var message = run[failed];
+                var attempt = message.FailedAttempts + 1;
+                if (attempt >= options.Retry.MaxAttempts)
+                {
+                    RelayLog.DeadLettered(logger, message.MessageId, message.Subject, attempt, FirstLine(failure.ToString()));
+                    OutboxTelemetry.Instrumentation.DeadLettered(message.Subject);
+                    batch.BatchCommands.Add(DeadLetterCommand(message, attempt, r.FailedHandler, failure.ToString()));
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.CompleteMany) { Parameters = { new() { Value = new[] { message.Id } } } });
+                    deadLettered = true;
+                }
+                else
+                {
+                    var delay = RetryPolicy.DelayAfter(attempt, options.Retry);
+                    RelayLog.HandlerFailed(logger, message.MessageId, message.Subject, attempt, options.Retry.MaxAttempts, delay, failure);
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.ScheduleRetry)
+                    {
+                        Parameters = { new() { Value = message.Id }, new() { Value = attempt }, new() { Value = delay }, new() { Value = Truncate(failure.ToString()) } },
+                    });
+                    retry = delay;
+                }
+            }
+
+            if (batch.BatchCommands.Count > 0)
+            {
+                // One batch runs as one implicit transaction: the dead letter exists if and only if the row left the queue.
                 await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
-        }
-    }
 
-    private async Task ExecuteAsync(string text, CancellationToken cancellationToken, params object[] parameters)
-    {
-        var command = dataSource.CreateCommand(text);
-        await using (command.ConfigureAwait(false))
-        {
-            foreach (var value in parameters)
+            if (retry is { } d)
             {
-                command.Parameters.Add(new NpgsqlParameter { Value = value });
+                RetryScheduled?.Invoke(d);
             }
 
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return deadLettered;
         }
     }
+
+    private NpgsqlBatchCommand DeadLetterCommand(ClaimedMessage message, int attempts, string? handler, string error) => new(sql.DeadLetter)
+    {
+        Parameters =
+        {
+            new() { Value = message.Id }, new() { Value = message.CreatedAt },
+            new() { Value = (object?)handler ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
+            new() { Value = attempts }, new() { Value = Truncate(error) },
+        },
+    };
 
     private static string Truncate(string text) => text.Length <= 8000 ? text : text[..8000];
 
@@ -235,3 +293,6 @@ internal sealed class MessageDelivery(
         return end < 0 ? text : text[..end].TrimEnd('\r');
     }
 }
+
+/// <summary>A queue row as a delivery's transaction dequeued it, so it can be put back unchanged.</summary>
+internal sealed record PendingRow(long Id, DateTime CreatedAt, string? PartitionKey, int Attempts, DateTime? NextAttemptAt, string? LastError);

@@ -11,8 +11,9 @@ namespace OutboxSdk.Relay;
 
 /// <summary>
 /// The Notify-mode relay: on a dedicated connection it takes the schema's session advisory lock (one active relay
-/// per outbox; others stand by and retry every PollInterval) and LISTENs; then it delivers batches until one
-/// comes back empty, and waits for a notification, the fallback poll or a due retry, whichever is first. A dropped
+/// per outbox; others stand by and retry every PollInterval) and LISTENs; then it claims whenever a notification
+/// arrives, the fallback poll or a due retry comes, or a worker frees room, and hands the rows to the per-key
+/// workers of <see cref="RelayDispatcher"/> without waiting for them. A dropped
 /// connection (or any other fault) is logged and the loop starts again after a backoff; cancellation at shutdown ends the loop quietly.
 /// </summary>
 internal sealed class OutboxRelayService : BackgroundService
@@ -24,7 +25,8 @@ internal sealed class OutboxRelayService : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RelaySql _sql;
-    private readonly RelayDispatcher _dispatcher;
+    private readonly MessageDelivery _delivery;
+    private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly IRelayHeartbeat? _heartbeat;
     private long _nextRetryTicks = long.MaxValue;
 
@@ -37,9 +39,9 @@ internal sealed class OutboxRelayService : BackgroundService
         _time = time;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OutboxSdk.Relay");
         _sql = new RelaySql(_options.Schema, _options.EffectiveNotifyChannel);
-        var delivery = new MessageDelivery(_sql, _dataSource, scopes, decoder, invoker, _options, time, _logger);
-        delivery.RetryScheduled += OnRetryScheduled;
-        _dispatcher = new RelayDispatcher(_sql, _dataSource, delivery, _options.BatchSize, _options.MaxDegreeOfParallelism, _logger);
+        var handlers = new MessageHandlers(scopes, decoder, invoker, _options, time, _logger);
+        _delivery = new MessageDelivery(_sql, _dataSource, handlers, _options, _logger);
+        _delivery.RetryScheduled += OnRetryScheduled;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -108,33 +110,82 @@ internal sealed class OutboxRelayService : BackgroundService
             await Task.Delay(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
         }
 
+        var dispatcher = new RelayDispatcher(_sql, _dataSource, _delivery, _options.BatchSize, _options.MaxDegreeOfParallelism, _logger);
+        dispatcher.CapacityFreed += Wake;
+        using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        Task? pump = null;
         try
         {
             await ExecuteAsync(connection, "LISTEN " + Schema.OutboxSchema.QuoteIdentifier(_options.EffectiveNotifyChannel), stoppingToken).ConfigureAwait(false);
             RelayLog.Active(_logger, _sql.Schema, _options.EffectiveNotifyChannel);
             connected();
+            pump = PumpNotificationsAsync(connection, leading.Token);
             while (true)
             {
-                // Every (re)start delivers first: notifications sent while nobody listened are lost by design.
+                // Every (re)start claims first: notifications sent while nobody listened are lost by design.
                 _heartbeat?.Beat();
-                await DrainAsync(stoppingToken).ConfigureAwait(false);
-                await connection.WaitAsync(NextWait(), stoppingToken).ConfigureAwait(false);
+                if (await dispatcher.ClaimAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    continue; // a full claim: more may be due already
+                }
+
+                await _wake.WaitAsync(NextWait(), stoppingToken).ConfigureAwait(false);
+                if (pump.IsCompleted)
+                {
+                    await pump.ConfigureAwait(false); // the listen connection failed: start again
+                }
             }
         }
         finally
         {
+            await leading.CancelAsync().ConfigureAwait(false);
+            if (pump is not null)
+            {
+                try
+                {
+                    await pump.ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is OperationCanceledException or NpgsqlException or IOException or InvalidOperationException)
+                {
+                    // Reported by the loop above already, or the normal end of the pump.
+                }
+            }
+
+            await dispatcher.StopAsync().ConfigureAwait(false);
+            dispatcher.CapacityFreed -= Wake;
             await ReleaseAsync(connection).ConfigureAwait(false);
         }
     }
 
-    private async Task DrainAsync(CancellationToken stoppingToken)
+    /// <summary>Reads notifications on the listen connection and wakes the claimer; ends (throwing) when the connection fails.</summary>
+    private async Task PumpNotificationsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        while (true)
+        await Task.Yield();
+        try
         {
-            var (claimed, completed) = await _dispatcher.RunBatchAsync(stoppingToken).ConfigureAwait(false);
-            if (claimed < _options.BatchSize || completed == 0)
+            while (true)
             {
-                return;
+                await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
+                Wake();
+            }
+        }
+        finally
+        {
+            Wake(); // so the claimer notices a failed connection at once
+        }
+    }
+
+    private void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another wake won the race: one pending wake-up is enough.
             }
         }
     }
@@ -142,19 +193,21 @@ internal sealed class OutboxRelayService : BackgroundService
     private TimeSpan NextWait()
     {
         var poll = _options.PollInterval;
-        var next = Interlocked.Exchange(ref _nextRetryTicks, long.MaxValue);
+        var next = Volatile.Read(ref _nextRetryTicks);
         if (next == long.MaxValue)
         {
             return poll;
         }
 
-        var untilRetry = TimeSpan.FromTicks(Math.Max(0, next - _time.GetUtcNow().UtcTicks));
-        if (untilRetry >= poll)
+        var untilRetry = TimeSpan.FromTicks(next - _time.GetUtcNow().UtcTicks);
+        if (untilRetry <= TimeSpan.Zero)
         {
-            return poll;
+            // Due: forget it, and claim once more a little later ("due" is judged by the server's clock).
+            Interlocked.CompareExchange(ref _nextRetryTicks, long.MaxValue, next);
+            return TimeSpan.FromMilliseconds(5);
         }
 
-        return untilRetry + TimeSpan.FromMilliseconds(5); // "due" is judged by the server's clock: be a little late, not early
+        return untilRetry >= poll ? poll : untilRetry + TimeSpan.FromMilliseconds(5);
     }
 
     private void OnRetryScheduled(TimeSpan delay)
@@ -170,6 +223,7 @@ internal sealed class OutboxRelayService : BackgroundService
             }
         }
         while (Interlocked.CompareExchange(ref _nextRetryTicks, due, current) != current);
+        Wake(); // the claimer may be waiting out a longer poll
     }
 
     private async Task<bool> TryLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -4,45 +4,202 @@ using Npgsql;
 namespace OutboxSdk.Relay;
 
 /// <summary>
-/// One batch: claim due messages in id (commit) order, group them by partition key, deliver different keys in
-/// parallel and each key's messages one after another, stopping a key at its first message that did not complete.
+/// The relay's pipeline, with no barrier between claims: each claim reads due rows that are not already in flight
+/// and appends them to their key's queue; a worker per key delivers its queue in runs, one run at a time, at most
+/// <c>MaxDegreeOfParallelism</c> runs at once. A key stops at its first message that did not complete: the rest of
+/// its queue is dropped (and claimed again later, behind it). One instance per leadership term.
 /// </summary>
 internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource, MessageDelivery delivery, int batchSize, int maxDegreeOfParallelism, ILogger logger)
 {
-    /// <summary>Claims and delivers one batch; returns how many were claimed and how many completed.</summary>
-    public async Task<(int Claimed, int Completed)> RunBatchAsync(CancellationToken stopping)
+    private const int MaxRun = 64;
+
+    private readonly Lock _gate = new();
+    private readonly HashSet<long> _inFlight = [];
+    private readonly Dictionary<string, Queue<ClaimedMessage>> _keys = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _stoppedDuringClaim = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _slots = new(maxDegreeOfParallelism, maxDegreeOfParallelism);
+    private readonly List<Task> _workers = [];
+    private readonly int _maxInFlight = batchSize * 2;
+    private bool _claiming;
+    private bool _starved;
+
+    /// <summary>Raised when a worker completed messages while the claimer was held back by the in-flight limit.</summary>
+    public event Action? CapacityFreed;
+
+    /// <summary>
+    /// Claims once and hands the rows to their keys' workers. Returns true when the claim came back full (more may
+    /// be due right away).
+    /// </summary>
+    public async Task<bool> ClaimAsync(CancellationToken stopping)
     {
-        var claimed = await ClaimAsync(stopping).ConfigureAwait(false);
-        if (claimed.Count == 0)
+        long[] exclude;
+        int limit;
+        lock (_gate)
         {
-            return (0, 0);
+            limit = Math.Min(batchSize, _maxInFlight - _inFlight.Count);
+            _starved = limit < batchSize;
+            if (limit <= 0)
+            {
+                return false; // a worker raises CapacityFreed when there is room again
+            }
+
+            exclude = [.. _inFlight];
+            _claiming = true;
+            _stoppedDuringClaim.Clear();
         }
 
-        var completed = 0;
-        var groups = claimed.GroupBy(m => m.OrderingKey, StringComparer.Ordinal).Select(g => g.ToList()).ToList();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = stopping };
-        await Parallel.ForEachAsync(groups, parallel, async (group, ct) =>
+        List<ClaimedMessage> claimed;
+        try
         {
-            foreach (var message in group)
+            claimed = await ReadAsync(limit, exclude, stopping).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
             {
-                if (await delivery.DeliverAsync(message, ct).ConfigureAwait(false) != DeliveryOutcome.Completed)
+                _claiming = false;
+            }
+        }
+
+        lock (_gate)
+        {
+            foreach (var message in claimed)
+            {
+                // A key that stopped (a retry was scheduled) while the claim ran may have been read as not yet
+                // blocked: its later rows wait for the next claim, which sees the retry.
+                var key = message.OrderingKey;
+                if (_stoppedDuringClaim.Contains(key))
                 {
-                    return; // later messages of this key wait for this one
+                    continue;
                 }
 
-                Interlocked.Increment(ref completed);
+                _inFlight.Add(message.Id);
+                if (_keys.TryGetValue(key, out var queue))
+                {
+                    queue.Enqueue(message);
+                }
+                else
+                {
+                    queue = new Queue<ClaimedMessage>();
+                    queue.Enqueue(message);
+                    _keys.Add(key, queue);
+                    _workers.RemoveAll(t => t.IsCompleted);
+                    _workers.Add(Task.Run(() => WorkAsync(key, queue, stopping), CancellationToken.None));
+                }
             }
-        }).ConfigureAwait(false);
-        RelayLog.BatchDelivered(logger, claimed.Count, completed);
-        return (claimed.Count, completed);
+
+            _stoppedDuringClaim.Clear();
+            if (claimed.Count == limit)
+            {
+                _starved = true;
+            }
+        }
+
+        RelayLog.Claimed(logger, claimed.Count);
+        return claimed.Count == limit;
     }
 
-    private async Task<List<ClaimedMessage>> ClaimAsync(CancellationToken cancellationToken)
+    /// <summary>Waits for every worker to finish (they end on their own, or when stopping is cancelled).</summary>
+    public async Task StopAsync()
     {
-        var command = dataSource.CreateCommand(sql.Claim);
-        await using (command.ConfigureAwait(false))
+        Task[] workers;
+        lock (_gate)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = batchSize });
+            workers = [.. _workers];
+        }
+
+        await Task.WhenAll(workers).ConfigureAwait(false);
+    }
+
+    private async Task WorkAsync(string key, Queue<ClaimedMessage> queue, CancellationToken stopping)
+    {
+        while (true)
+        {
+            var run = new List<ClaimedMessage>();
+            lock (_gate)
+            {
+                while (run.Count < MaxRun && queue.TryDequeue(out var next))
+                {
+                    run.Add(next);
+                }
+
+                if (run.Count == 0)
+                {
+                    _keys.Remove(key);
+                    return;
+                }
+            }
+
+            var completed = 0;
+            try
+            {
+                await _slots.WaitAsync(stopping).ConfigureAwait(false);
+                try
+                {
+                    completed = await delivery.DeliverRunAsync(run, stopping).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _slots.Release();
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
+            {
+                RelayLog.DeliveryFaulted(logger, key, e);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: whatever completed was committed; the rest stays queued in the database.
+            }
+
+            bool starved;
+            lock (_gate)
+            {
+                foreach (var message in run)
+                {
+                    _inFlight.Remove(message.Id);
+                }
+
+                if (completed < run.Count)
+                {
+                    // The key stops here; its queued rows are claimed again later, behind the one that stopped it.
+                    while (queue.TryDequeue(out var dropped))
+                    {
+                        _inFlight.Remove(dropped.Id);
+                    }
+
+                    _keys.Remove(key);
+                    if (_claiming)
+                    {
+                        _stoppedDuringClaim.Add(key);
+                    }
+
+                    return;
+                }
+
+                starved = _starved;
+            }
+
+            if (starved)
+            {
+                CapacityFreed?.Invoke();
+            }
+        }
+    }
+
+    private async Task<List<ClaimedMessage>> ReadAsync(int limit, long[] exclude, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = new NpgsqlCommand(sql.Claim, connection);
+            await using var _ = command.ConfigureAwait(false);
+            command.Parameters.Add(new NpgsqlParameter { Value = limit });
+            command.Parameters.Add(new NpgsqlParameter { Value = exclude });
+
+            // Claims run about once per notification: a prepared statement (kept by the pooled physical connection,
+            // so this is free after its first use there) saves parsing and planning the join every time.
+            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -60,7 +217,7 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
                         exists && !reader.IsDBNull(6) ? reader.GetString(6) : null,
                         exists ? reader.GetInt64(7) : 0,
                         exists ? reader.GetFieldValue<byte[]>(8) : [],
-                        exists ? reader.GetString(9) : "{}"));
+                        exists && !reader.IsDBNull(9) ? reader.GetString(9) : null));
                 }
 
                 return messages;

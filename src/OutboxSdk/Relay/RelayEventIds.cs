@@ -10,7 +10,8 @@ internal static class RelayEventIds
     public const int HandlerFailed = 1004;
     public const int DeadLettered = 1005;
     public const int MessageMissing = 1006;
-    public const int BatchDelivered = 1007;
+    public const int Claimed = 1007;
     public const int DuplicateSkipped = 1008;
     public const int TablesReady = 1009;
+    public const int DeliveryFaulted = 1010;
 }

@@ -25,8 +25,11 @@ internal static partial class RelayLog
     [LoggerMessage(RelayEventIds.MessageMissing, LogLevel.Warning, "Outbox row {Id} is queued for delivery but no longer exists (its partition was dropped); dropping it from the queue")]
     public static partial void MessageMissing(ILogger logger, long id);
 
-    [LoggerMessage(RelayEventIds.BatchDelivered, LogLevel.Debug, "Outbox relay claimed {Claimed} message(s), completed {Completed}")]
-    public static partial void BatchDelivered(ILogger logger, int claimed, int completed);
+    [LoggerMessage(RelayEventIds.Claimed, LogLevel.Debug, "Outbox relay claimed {Claimed} message(s)")]
+    public static partial void Claimed(ILogger logger, int claimed);
+
+    [LoggerMessage(RelayEventIds.DeliveryFaulted, LogLevel.Warning, "Outbox relay could not deliver key {Key} (lost a connection?); its messages are claimed again later")]
+    public static partial void DeliveryFaulted(ILogger logger, string key, Exception exception);
 
     [LoggerMessage(RelayEventIds.DuplicateSkipped, LogLevel.Debug, "Handler {Handler} already processed message {MessageId} (inbox); skipped")]
     public static partial void DuplicateSkipped(ILogger logger, string handler, Guid messageId);

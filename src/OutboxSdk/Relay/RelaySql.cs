@@ -25,7 +25,10 @@ internal sealed class RelaySql
         // message committed, whatever order concurrent writers commit in. The trigger also notifies, so the relay
         // wakes even for rows written without the writer's pg_notify; Postgres folds equal notifications of one
         // transaction into one.
+        // The messages lock comes first: CREATE TRIGGER needs it anyway, and taking it after touching pending would
+        // deadlock with a writer that holds messages and whose trigger waits for pending.
         Setup = $$"""
+            LOCK TABLE {{messages}} IN SHARE ROW EXCLUSIVE MODE;
             CREATE TABLE IF NOT EXISTS {{pending}} (
                 "id" bigint PRIMARY KEY,
                 "created_at" timestamptz NOT NULL,
@@ -55,27 +58,46 @@ internal sealed class RelaySql
             SELECT "id", "created_at", "partition_key" FROM {messages} ON CONFLICT DO NOTHING
             """;
 
-        // Due rows in id order, except those queued behind an earlier row of their key that waits for a retry:
-        // a failing message blocks its own key only.
-        Claim = $"""
-            SELECT p."id", p."created_at", p."attempts", m."id" IS NOT NULL, m."message_id", m."subject", m."partition_key",
-                   m."schema_fingerprint", m."payload", m."headers"::text
-            FROM {pending} p
-            LEFT JOIN {messages} m ON m."id" = p."id" AND m."created_at" = p."created_at"
-            WHERE (p."next_attempt_at" IS NULL OR p."next_attempt_at" <= now())
-              AND NOT EXISTS (SELECT 1 FROM {pending} b
-                              WHERE b."partition_key" = p."partition_key" AND b."id" < p."id" AND b."next_attempt_at" > now())
-            ORDER BY p."id"
-            LIMIT $1
+        // Due rows in id order, except those already in flight ($2) and those queued behind an earlier row of their
+        // key that waits for a retry: a failing message blocks its own key only. Only the traceparent header is
+        // read, so the hot path parses no JSON. The queue rows are picked first and their messages then fetched by
+        // primary key: a plain join (even a LATERAL one, which it flattens; LIMIT 1 stops that) let the planner hash, so
+        // scan, the whole messages partition on every claim.
+        Claim = $$"""
+            WITH due AS MATERIALIZED (
+                SELECT p."id", p."created_at", p."attempts"
+                FROM {{pending}} p
+                WHERE (p."next_attempt_at" IS NULL OR p."next_attempt_at" <= now())
+                  AND p."id" <> ALL($2)
+                  AND NOT EXISTS (SELECT 1 FROM {{pending}} b
+                                  WHERE b."partition_key" = p."partition_key" AND b."id" < p."id" AND b."next_attempt_at" > now())
+                ORDER BY p."id"
+                LIMIT $1)
+            SELECT d."id", d."created_at", d."attempts", m."id" IS NOT NULL, m."message_id", m."subject", m."partition_key",
+                   m."schema_fingerprint", m."payload", m."headers" ->> {{Literal(OutboxSdk.Observability.OutboxTelemetry.TraceParentHeader)}}
+            FROM due d
+            LEFT JOIN LATERAL (SELECT * FROM {{messages}} x WHERE x."id" = d."id" AND x."created_at" = d."created_at" LIMIT 1) m ON true
+            ORDER BY d."id"
             """;
 
-        // The delivery's fence: the row stays locked until the delivery commits or rolls back.
-        Lock = $"""
-            SELECT ARRAY(SELECT "handler" FROM {inbox} WHERE "message_id" = $2)
-            FROM {pending} WHERE "id" = $1 FOR UPDATE SKIP LOCKED
+        // The delivery's fence and dequeue in one statement: the rows of a run are deleted inside the delivery's
+        // transaction, so they stay locked until it commits (and come back if it rolls back); rows another
+        // delivery holds are skipped and simply not returned.
+        LockRun = $"""
+            DELETE FROM {pending} WHERE "id" IN (SELECT "id" FROM {pending} WHERE "id" = ANY($1) FOR UPDATE SKIP LOCKED)
+            RETURNING "id", "created_at", "partition_key", "attempts", "next_attempt_at", "last_error"
             """;
 
-        Complete = $"""DELETE FROM {pending} WHERE "id" = $1""";
+        // Puts back rows a transaction dequeued but will not deliver (it commits early for an exactly-once handler).
+        Requeue = $"""
+            INSERT INTO {pending} ("id", "created_at", "partition_key", "attempts", "next_attempt_at", "last_error")
+            SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::integer[], $5::timestamptz[], $6::text[])
+            """;
+
+        // Handlers that already ran (in a committed delivery) for these message ids; read after the lock above.
+        InboxOf = $"""SELECT "message_id", "handler" FROM {inbox} WHERE "message_id" = ANY($1)""";
+
+        CompleteMany = $"""DELETE FROM {pending} WHERE "id" = ANY($1)""";
 
         InsertInbox = $"""INSERT INTO {inbox} ("handler", "message_id") VALUES ($1, $2) ON CONFLICT DO NOTHING""";
 
@@ -105,9 +127,13 @@ internal sealed class RelaySql
 
     public string Claim { get; }
 
-    public string Lock { get; }
+    public string LockRun { get; }
 
-    public string Complete { get; }
+    public string InboxOf { get; }
+
+    public string Requeue { get; }
+
+    public string CompleteMany { get; }
 
     public string InsertInbox { get; }
 
