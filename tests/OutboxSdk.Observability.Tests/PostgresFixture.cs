@@ -45,7 +45,7 @@ public sealed class PostgresFixture : IAsyncLifetime
         var scope = new OutboxScope(DataSource, "t_" + Guid.NewGuid().ToString("N")[..10] + suffix);
         await scope.ExecuteAsync(OutboxSchema.CreateSql(scope.Schema));
         // The relay's queue and trigger: what is delivered is what has left the queue.
-        await scope.ExecuteAsync(new OutboxSdk.Relay.RelaySql(scope.Schema, "outbox_" + scope.Schema).Setup);
+        await scope.ExecuteInTransactionAsync(new OutboxSdk.Relay.RelaySql(scope.Schema, "outbox_" + scope.Schema).Setup);
         return scope;
     }
 }
@@ -62,6 +62,19 @@ public sealed class OutboxScope(NpgsqlDataSource dataSource, string schema) : IA
     {
         await using var command = DataSource.CreateCommand(sql);
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Runs <paramref name="sql"/> in one explicit transaction (the relay's setup takes table locks).</summary>
+    public async Task ExecuteInTransactionAsync(string sql)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var command = new NpgsqlCommand(sql, connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
     }
 
     public async Task<T> ScalarAsync<T>(string sql)
