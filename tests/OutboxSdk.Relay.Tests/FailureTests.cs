@@ -59,6 +59,27 @@ public sealed class FailureTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task A_message_notified_while_an_earlier_one_of_its_key_waits_for_a_retry_does_not_overtake_it()
+    {
+        await using var outbox = await TestOutbox.CreateAsync(fixture.Postgres);
+        var (_, recorder) = await outbox.StartRelayAsync(o => (o.Retry.MaxAttempts, o.Retry.InitialDelay, o.Retry.MaxDelay) = (5, TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(1)));
+        recorder.Failing["late/0"] = 1;
+
+        await outbox.WriteStepsAsync("late", 0, 1);
+        await recorder.WaitUntilAsync(r => r.Attempts.GetValueOrDefault("late/0") == 1);
+
+        // Written (and notified) while late/0 waits for its retry: its notification reaches a worker at once, and
+        // the delivery must leave it behind late/0.
+        await outbox.WriteStepsAsync("late", 1, 2);
+        await outbox.WriteStepsAsync("other", 0, 1);
+        await recorder.WaitUntilAsync(r => r.Steps.Any(s => s.OrderId == "other"));
+        Assert.DoesNotContain(recorder.Steps, s => s.OrderId == "late");
+
+        await recorder.WaitUntilAsync(r => r.Steps.Count(s => s.OrderId == "late") == 3);
+        Assert.Equal([0, 1, 2], recorder.Steps.Where(s => s.OrderId == "late").Select(s => s.Seq));
+    }
+
+    [Fact]
     public async Task An_unknown_fingerprint_is_dead_lettered_at_once_and_discard_removes_it()
     {
         await using var outbox = await TestOutbox.CreateAsync(fixture.Postgres);

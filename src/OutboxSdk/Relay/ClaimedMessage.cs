@@ -17,6 +17,15 @@ internal sealed record ClaimedMessage(
     byte[] Payload,
     string? TraceParent)
 {
+    /// <summary>
+    /// True for a message known only from its notification (id and key): the delivery's dequeue reads the rest.
+    /// </summary>
+    public bool Notified { get; init; }
+
+    /// <summary>A message known only from the enqueue trigger's notification; the delivery's dequeue reads the rest.</summary>
+    public static ClaimedMessage FromNotification(long id, string? partitionKey) =>
+        new(id, default, 0, false, Guid.Empty, "", partitionKey, 0, [], null) { Notified = true };
+
     /// <summary>Messages with one key are delivered one after another; a message without a key orders with nothing.</summary>
     public string OrderingKey => PartitionKey is null ? "#" + Id.ToString(System.Globalization.CultureInfo.InvariantCulture) : "k" + PartitionKey;
 }

@@ -34,9 +34,10 @@ internal sealed class MessageDelivery(
     {
         var done = 0;
         var take = run.Count;
-        while (done < run.Count)
+        var messages = run.ToArray(); // a notified message carries only its id and key: the dequeue fills in the rest
+        while (done < messages.Length)
         {
-            var (completed, goOn) = await DeliverInOneTransactionAsync(run, done, take, stopping).ConfigureAwait(false);
+            var (completed, goOn) = await DeliverInOneTransactionAsync(messages, done, take, stopping).ConfigureAwait(false);
             done += completed;
             if (!goOn)
             {
@@ -51,7 +52,7 @@ internal sealed class MessageDelivery(
         return done;
     }
 
-    private async Task<(int Completed, bool GoOn)> DeliverInOneTransactionAsync(IReadOnlyList<ClaimedMessage> run, int start, int take, CancellationToken stopping)
+    private async Task<(int Completed, bool GoOn)> DeliverInOneTransactionAsync(ClaimedMessage[] run, int start, int take, CancellationToken stopping)
     {
         var connection = await dataSource.OpenConnectionAsync(stopping).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -59,7 +60,7 @@ internal sealed class MessageDelivery(
             var transaction = await connection.BeginTransactionAsync(stopping).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var (locked, inbox, rows) = await LockAsync(connection, transaction, run, start, Math.Min(take, run.Count - start), stopping).ConfigureAwait(false);
+                var (locked, inbox, rows) = await LockAsync(connection, transaction, run, start, Math.Min(take, run.Length - start), stopping).ConfigureAwait(false);
                 var i = start;
                 for (; i < start + locked; i++)
                 {
@@ -99,54 +100,61 @@ internal sealed class MessageDelivery(
         }
     }
 
-    /// <summary>Dequeues the run's rows from <paramref name="start"/> on; returns how many in a row it got, and the inbox.</summary>
+    /// <summary>
+    /// Dequeues the run's rows from <paramref name="start"/> on, replacing each locked entry of <paramref name="run"/>
+    /// with the message as read now; returns how many in a row it got, and the inbox.
+    /// </summary>
     private async Task<(int Locked, ILookup<Guid, string> Inbox, Dictionary<long, PendingRow> Rows)> LockAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ClaimedMessage> run, int start, int count, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ClaimedMessage[] run, int start, int count, CancellationToken cancellationToken)
     {
         var ids = new long[count];
-        var messageIds = new List<Guid>(ids.Length);
         for (var i = 0; i < ids.Length; i++)
         {
             ids[i] = run[start + i].Id;
-            if (run[start + i].Exists)
-            {
-                messageIds.Add(run[start + i].MessageId);
-            }
         }
 
-        var batch = new NpgsqlBatch(connection, transaction)
+        var command = new NpgsqlCommand(sql.LockRun, connection, transaction) { Parameters = { new() { Value = ids } } };
+        await using (command.ConfigureAwait(false))
         {
-            BatchCommands =
-            {
-                new NpgsqlBatchCommand(sql.LockRun) { Parameters = { new() { Value = ids } } },
-                new NpgsqlBatchCommand(sql.InboxOf) { Parameters = { new() { Value = messageIds.ToArray() } } },
-            },
-        };
-        await using (batch.ConfigureAwait(false))
-        {
-            await batch.PrepareAsync(cancellationToken).ConfigureAwait(false); // free once the pooled connection has it
-            var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await command.PrepareAsync(cancellationToken).ConfigureAwait(false); // free once the pooled connection has it
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 var got = new Dictionary<long, PendingRow>();
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    got[reader.GetInt64(0)] = new PendingRow(
-                        reader.GetInt64(0), reader.GetDateTime(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt32(3),
-                        reader.IsDBNull(4) ? null : reader.GetDateTime(4), reader.IsDBNull(5) ? null : reader.GetString(5));
-                }
-
-                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                var fresh = new Dictionary<long, ClaimedMessage>();
                 var inbox = new List<(Guid, string)>();
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    inbox.Add((reader.GetGuid(0), reader.GetString(1)));
+                    var id = reader.GetInt64(0);
+                    var createdAt = reader.GetDateTime(1);
+                    var attempts = reader.GetInt32(3);
+                    got[id] = new PendingRow(
+                        id, createdAt, reader.IsDBNull(2) ? null : reader.GetString(2), attempts,
+                        reader.IsDBNull(4) ? null : reader.GetDateTime(4), reader.IsDBNull(5) ? null : reader.GetString(5));
+                    var exists = reader.GetBoolean(6);
+                    var message = new ClaimedMessage(
+                        id,
+                        createdAt,
+                        attempts,
+                        exists,
+                        exists ? reader.GetGuid(7) : Guid.Empty,
+                        exists ? reader.GetString(8) : "",
+                        exists && !reader.IsDBNull(9) ? reader.GetString(9) : null,
+                        exists ? reader.GetInt64(10) : 0,
+                        exists ? reader.GetFieldValue<byte[]>(11) : [],
+                        exists && !reader.IsDBNull(12) ? reader.GetString(12) : null);
+                    fresh[id] = message;
+                    foreach (var handler in reader.GetFieldValue<string[]>(13))
+                    {
+                        inbox.Add((message.MessageId, handler));
+                    }
                 }
 
-                // Only a gap-free prefix can be delivered: a row held elsewhere stops its key there.
+                // Only a gap-free prefix can be delivered: a row held elsewhere, or refused for order, stops its key there.
                 var locked = 0;
-                while (locked < ids.Length && got.ContainsKey(ids[locked]))
+                while (locked < ids.Length && fresh.TryGetValue(ids[locked], out var message))
                 {
+                    run[start + locked] = message;
                     locked++;
                 }
 

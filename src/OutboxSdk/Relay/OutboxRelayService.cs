@@ -112,8 +112,12 @@ internal sealed class OutboxRelayService : BackgroundService
 
         var dispatcher = new RelayDispatcher(_sql, _dataSource, _delivery, _options.BatchSize, _options.MaxDegreeOfParallelism, _logger);
         dispatcher.CapacityFreed += Wake;
+        dispatcher.ClaimNeeded += Wake;
         using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         Task? pump = null;
+        var lastRoutedPid = 0;
+        void OnNotification(object sender, NpgsqlNotificationEventArgs e) => Route(dispatcher, e, ref lastRoutedPid, stoppingToken);
+        connection.Notification += OnNotification;
         try
         {
             await ExecuteAsync(connection, "LISTEN " + Schema.OutboxSchema.QuoteIdentifier(_options.EffectiveNotifyChannel), stoppingToken).ConfigureAwait(false);
@@ -151,13 +155,47 @@ internal sealed class OutboxRelayService : BackgroundService
                 }
             }
 
+            connection.Notification -= OnNotification;
             await dispatcher.StopAsync().ConfigureAwait(false);
             dispatcher.CapacityFreed -= Wake;
+            dispatcher.ClaimNeeded -= Wake;
             await ReleaseAsync(connection).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Reads notifications on the listen connection and wakes the claimer; ends (throwing) when the connection fails.</summary>
+    /// <summary>
+    /// Routes a notification: the enqueue trigger's "&lt;id&gt;" (no key) or "&lt;id&gt;:&lt;key&gt;" goes straight to the
+    /// key's worker; anything else (a key too long for a payload, a wake-up from elsewhere), or a row over the
+    /// in-flight limit, wakes the claimer. A writer's empty wake-up right after its own routed rows is skipped:
+    /// Postgres delivers one transaction's notifications together, so it came with them (or from a later
+    /// transaction of that session that queued nothing) and a claim would find nothing the routed rows did not cover.
+    /// </summary>
+    private void Route(RelayDispatcher dispatcher, NpgsqlNotificationEventArgs notification, ref int lastRoutedPid, CancellationToken stoppingToken)
+    {
+        var payload = notification.Payload;
+        if (payload.Length == 0 && notification.PID == lastRoutedPid)
+        {
+            return;
+        }
+
+        lastRoutedPid = 0;
+        var colon = payload.IndexOf(':', StringComparison.Ordinal);
+        var idText = colon < 0 ? payload.AsSpan() : payload.AsSpan(0, colon);
+        if (idText.Length > 0
+            && long.TryParse(idText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            && dispatcher.Offer(id, colon < 0 ? null : payload[(colon + 1)..], stoppingToken))
+        {
+            lastRoutedPid = notification.PID;
+            return;
+        }
+
+        Wake();
+    }
+
+    /// <summary>
+    /// Reads notifications on the listen connection (its Notification event routes them); ends (throwing) when the
+    /// connection fails.
+    /// </summary>
     private async Task PumpNotificationsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await Task.Yield();
@@ -166,7 +204,6 @@ internal sealed class OutboxRelayService : BackgroundService
             while (true)
             {
                 await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
-                Wake();
             }
         }
         finally

@@ -17,6 +17,7 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
     private readonly HashSet<long> _inFlight = [];
     private readonly Dictionary<string, Queue<ClaimedMessage>> _keys = new(StringComparer.Ordinal);
     private readonly HashSet<string> _stoppedDuringClaim = new(StringComparer.Ordinal);
+    private readonly HashSet<long> _doneDuringClaim = [];
     private readonly SemaphoreSlim _slots = new(maxDegreeOfParallelism, maxDegreeOfParallelism);
     private readonly List<Task> _workers = [];
     private readonly int _maxInFlight = batchSize * 2;
@@ -25,6 +26,9 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
 
     /// <summary>Raised when a worker completed messages while the claimer was held back by the in-flight limit.</summary>
     public event Action? CapacityFreed;
+
+    /// <summary>Raised when a notified row was left to the claim.</summary>
+    public event Action? ClaimNeeded;
 
     /// <summary>
     /// Claims once and hands the rows to their keys' workers. Returns true when the claim came back full (more may
@@ -46,6 +50,7 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
             exclude = [.. _inFlight];
             _claiming = true;
             _stoppedDuringClaim.Clear();
+            _doneDuringClaim.Clear();
         }
 
         List<ClaimedMessage> claimed;
@@ -67,28 +72,19 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
             {
                 // A key that stopped (a retry was scheduled) while the claim ran may have been read as not yet
                 // blocked: its later rows wait for the next claim, which sees the retry.
+                // Rows a notification handed to a worker meanwhile are in flight already, and rows delivered
+                // while the claim ran may still be in its snapshot.
                 var key = message.OrderingKey;
-                if (_stoppedDuringClaim.Contains(key))
+                if (_stoppedDuringClaim.Contains(key) || _doneDuringClaim.Contains(message.Id) || !_inFlight.Add(message.Id))
                 {
                     continue;
                 }
 
-                _inFlight.Add(message.Id);
-                if (_keys.TryGetValue(key, out var queue))
-                {
-                    queue.Enqueue(message);
-                }
-                else
-                {
-                    queue = new Queue<ClaimedMessage>();
-                    queue.Enqueue(message);
-                    _keys.Add(key, queue);
-                    _workers.RemoveAll(t => t.IsCompleted);
-                    _workers.Add(Task.Run(() => WorkAsync(key, queue, stopping), CancellationToken.None));
-                }
+                Enqueue(key, message, stopping);
             }
 
             _stoppedDuringClaim.Clear();
+            _doneDuringClaim.Clear();
             if (claimed.Count == limit)
             {
                 _starved = true;
@@ -97,6 +93,29 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
 
         RelayLog.Claimed(logger, claimed.Count);
         return claimed.Count == limit;
+    }
+
+    /// <summary>
+    /// Hands a notified row straight to its key's worker, skipping the claim. Returns false when it is left to the
+    /// claim: the in-flight limit is reached.
+    /// </summary>
+    public bool Offer(long id, string? partitionKey, CancellationToken stopping)
+    {
+        var message = ClaimedMessage.FromNotification(id, partitionKey);
+        lock (_gate)
+        {
+            if (_inFlight.Count >= _maxInFlight)
+            {
+                return false;
+            }
+
+            if (_inFlight.Add(id))
+            {
+                Enqueue(message.OrderingKey, message, stopping);
+            }
+
+            return true;
+        }
     }
 
     /// <summary>Waits for every worker to finish (they end on their own, or when stopping is cancelled).</summary>
@@ -109,6 +128,22 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
         }
 
         await Task.WhenAll(workers).ConfigureAwait(false);
+    }
+
+    private void Enqueue(string key, ClaimedMessage message, CancellationToken stopping)
+    {
+        if (_keys.TryGetValue(key, out var queue))
+        {
+            queue.Enqueue(message);
+        }
+        else
+        {
+            queue = new Queue<ClaimedMessage>();
+            queue.Enqueue(message);
+            _keys.Add(key, queue);
+            _workers.RemoveAll(t => t.IsCompleted);
+            _workers.Add(Task.Run(() => WorkAsync(key, queue, stopping), CancellationToken.None));
+        }
     }
 
     private async Task WorkAsync(string key, Queue<ClaimedMessage> queue, CancellationToken stopping)
@@ -129,6 +164,9 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
                     return;
                 }
             }
+
+            // Notified and claimed rows of a key can reach its queue out of id order.
+            run.Sort(static (a, b) => a.Id.CompareTo(b.Id));
 
             var completed = 0;
             try
@@ -153,6 +191,8 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
             }
 
             bool starved;
+            var stopped = false;
+            var refused = false;
             lock (_gate)
             {
                 foreach (var message in run)
@@ -160,12 +200,26 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
                     _inFlight.Remove(message.Id);
                 }
 
+                if (_claiming)
+                {
+                    for (var i = 0; i < completed; i++)
+                    {
+                        _doneDuringClaim.Add(run[i].Id);
+                    }
+                }
+
                 if (completed < run.Count)
                 {
                     // The key stops here; its queued rows are claimed again later, behind the one that stopped it.
+                    for (var i = completed; i < run.Count; i++)
+                    {
+                        refused |= run[i].Notified;
+                    }
+
                     while (queue.TryDequeue(out var dropped))
                     {
                         _inFlight.Remove(dropped.Id);
+                        refused |= dropped.Notified;
                     }
 
                     _keys.Remove(key);
@@ -174,10 +228,23 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
                         _stoppedDuringClaim.Add(key);
                     }
 
-                    return;
+                    stopped = true;
                 }
 
                 starved = _starved;
+            }
+
+            if (stopped)
+            {
+                if (refused)
+                {
+                    // Notified rows left undelivered (refused by their dequeue because an earlier row of the key is
+                    // pending or held elsewhere, or dropped behind one) are known to no claim yet: claim now, not at
+                    // the next poll. Claimed rows wait for the poll, so a row held elsewhere is not retried in a loop.
+                    ClaimNeeded?.Invoke();
+                }
+
+                return;
             }
 
             if (starved)

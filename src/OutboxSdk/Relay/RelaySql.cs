@@ -45,7 +45,16 @@ internal sealed class RelaySql
                     RETURN NULL;
                 END IF;
                 INSERT INTO {{pending}} ("id", "created_at", "partition_key") VALUES (NEW."id", NEW."created_at", NEW."partition_key");
-                PERFORM pg_notify({{Literal(channel)}}, '');
+                -- The payload names the row and its key, so the relay can hand it to the key's worker without a claim.
+                -- Each row's notification differs, so none are folded; a key too long for a payload (< 8000 bytes)
+                -- sends '?', which only wakes the claim.
+                IF NEW."partition_key" IS NULL THEN
+                    PERFORM pg_notify({{Literal(channel)}}, NEW."id"::text);
+                ELSIF octet_length(NEW."partition_key") < 7000 THEN
+                    PERFORM pg_notify({{Literal(channel)}}, NEW."id"::text || ':' || NEW."partition_key");
+                ELSE
+                    PERFORM pg_notify({{Literal(channel)}}, '?');
+                END IF;
                 RETURN NULL;
             END
             $relay$;
@@ -80,12 +89,24 @@ internal sealed class RelaySql
             ORDER BY d."id"
             """;
 
-        // The delivery's fence and dequeue in one statement: the rows of a run are deleted inside the delivery's
-        // transaction, so they stay locked until it commits (and come back if it rolls back); rows another
-        // delivery holds are skipped and simply not returned.
-        LockRun = $"""
-            DELETE FROM {pending} WHERE "id" IN (SELECT "id" FROM {pending} WHERE "id" = ANY($1) FOR UPDATE SKIP LOCKED)
-            RETURNING "id", "created_at", "partition_key", "attempts", "next_attempt_at", "last_error"
+        // The delivery's fence, dequeue, message fetch and inbox lookup in one statement: the rows of a run are
+        // deleted inside the delivery's transaction, so they stay locked until it commits (and come back if it rolls
+        // back); rows another delivery holds are skipped and simply not returned. So is a row with an earlier pending
+        // row of its key outside this group ($1): a notified row may reach its worker ahead of such a row, and is
+        // then left to the claim, which orders it behind.
+        LockRun = $$"""
+            WITH locked AS (
+                DELETE FROM {{pending}} p
+                WHERE p."id" IN (SELECT "id" FROM {{pending}} WHERE "id" = ANY($1) FOR UPDATE SKIP LOCKED)
+                  AND NOT EXISTS (SELECT 1 FROM {{pending}} b
+                                  WHERE b."partition_key" = p."partition_key" AND b."id" < p."id" AND b."id" <> ALL($1))
+                RETURNING p."id", p."created_at", p."partition_key", p."attempts", p."next_attempt_at", p."last_error")
+            SELECT l."id", l."created_at", l."partition_key", l."attempts", l."next_attempt_at", l."last_error",
+                   m."id" IS NOT NULL, m."message_id", m."subject", m."partition_key", m."schema_fingerprint", m."payload",
+                   m."headers" ->> {{Literal(OutboxSdk.Observability.OutboxTelemetry.TraceParentHeader)}},
+                   ARRAY(SELECT i."handler" FROM {{inbox}} i WHERE i."message_id" = m."message_id")
+            FROM locked l
+            LEFT JOIN LATERAL (SELECT * FROM {{messages}} x WHERE x."id" = l."id" AND x."created_at" = l."created_at" LIMIT 1) m ON true
             """;
 
         // Puts back rows a transaction dequeued but will not deliver (it commits early for an exactly-once handler).
@@ -93,9 +114,6 @@ internal sealed class RelaySql
             INSERT INTO {pending} ("id", "created_at", "partition_key", "attempts", "next_attempt_at", "last_error")
             SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::integer[], $5::timestamptz[], $6::text[])
             """;
-
-        // Handlers that already ran (in a committed delivery) for these message ids; read after the lock above.
-        InboxOf = $"""SELECT "message_id", "handler" FROM {inbox} WHERE "message_id" = ANY($1)""";
 
         CompleteMany = $"""DELETE FROM {pending} WHERE "id" = ANY($1)""";
 
@@ -128,8 +146,6 @@ internal sealed class RelaySql
     public string Claim { get; }
 
     public string LockRun { get; }
-
-    public string InboxOf { get; }
 
     public string Requeue { get; }
 
