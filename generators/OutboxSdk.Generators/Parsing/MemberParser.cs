@@ -70,7 +70,7 @@ internal sealed class MemberParser(TypeParser parser, INamedTypeSymbol type, Typ
         }
 
         var avroName = Attribute(KnownAttributes.AvroName) ?? member.Name;
-        parser.CheckName(avroName, member.Name, "the member " + type.Name + "." + member.Name, location, allowDots: false);
+        parser.CheckName(avroName, "the member " + type.Name + "." + member.Name, location, allowDots: false);
         if (spec.Root == RootKind.ChangeFeed)
         {
             CheckColumn(member, avroName, typeRef, memberType, location);

@@ -160,7 +160,4 @@ internal sealed class TypeMapper(List<DiagnosticInfo> diagnostics, Action<INamed
         reason = "generic types other than lists and string-keyed dictionaries need a concrete, non-generic type";
         return null;
     }
-
-    public static IEnumerable<string> SupportedSummary() =>
-        new[] { "bool", "int", "long", "float", "double", "string", "decimal", "byte[]", "ReadOnlyMemory<byte>", "Guid", "DateTime", "DateTimeOffset", "DateOnly", "TimeOnly", "TimeSpan", "enums", "records/classes/structs", "arrays, lists and string-keyed dictionaries of these" }.AsEnumerable();
 }

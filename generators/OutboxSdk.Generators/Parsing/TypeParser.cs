@@ -137,10 +137,10 @@ internal sealed class TypeParser
         var avroName = KnownAttributes.String(type, KnownAttributes.AvroName) ?? type.Name;
         var avroNamespace = (rootAttribute is null ? null : KnownAttributes.Named(rootAttribute, "Namespace"))
             ?? (type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString());
-        CheckName(avroName, type.Name, "the type " + type.Name, location, allowDots: false);
+        CheckName(avroName, "the type " + type.Name, location, allowDots: false);
         if (avroNamespace is { Length: > 0 })
         {
-            CheckName(avroNamespace, type.Name, "the namespace of " + type.Name, location, allowDots: true);
+            CheckName(avroNamespace, "the namespace of " + type.Name, location, allowDots: true);
         }
 
         var spec = new TypeSpec
@@ -171,7 +171,7 @@ internal sealed class TypeParser
         var symbols = type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).ToList();
         foreach (var symbol in symbols)
         {
-            CheckName(symbol.Name, symbol.Name, "the enum member " + type.Name + "." + symbol.Name, symbol.Locations.FirstOrDefault(), allowDots: false);
+            CheckName(symbol.Name, "the enum member " + type.Name + "." + symbol.Name, symbol.Locations.FirstOrDefault(), allowDots: false);
         }
 
         var defaultSymbol = KnownAttributes.String(type, KnownAttributes.AvroDefault);
@@ -188,7 +188,7 @@ internal sealed class TypeParser
 
     internal TypeMapper Mapper => _mapper;
 
-    internal void CheckName(string name, string owner, string source, Location? location, bool allowDots)
+    internal void CheckName(string name, string source, Location? location, bool allowDots)
     {
         var parts = allowDots ? name.Split('.') : [name];
         foreach (var part in parts)
@@ -200,8 +200,6 @@ internal sealed class TypeParser
                 return;
             }
         }
-
-        _ = owner;
     }
 
     private static bool IsAsciiLetter(char c) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using OutboxSdk.Avro.Generic;
@@ -84,6 +83,4 @@ public static class AvroJson
             }
         });
     }
-
-    internal static bool IsList(object? datum) => datum is IList and not byte[];
 }

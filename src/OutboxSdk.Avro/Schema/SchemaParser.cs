@@ -123,10 +123,10 @@ internal sealed class SchemaParser
                 return ParseFixed(element, space, path);
             case "array":
                 return new ArraySchema(ParseSchema(Required(element, "items", path), space, Join(path, "items")),
-                    Properties(element, path, "type", "items"));
+                    Properties(element, "type", "items"));
             case "map":
                 return new MapSchema(ParseSchema(Required(element, "values", path), space, Join(path, "values")),
-                    Properties(element, path, "type", "values"));
+                    Properties(element, "type", "values"));
         }
 
         if (AvroTypeNames.TryParsePrimitive(type, out var primitive))
@@ -134,7 +134,7 @@ internal sealed class SchemaParser
             var logicalName = OptionalString(element, "logicalType", path);
             var logical = logicalName is null ? null
                 : LogicalType.Resolve(logicalName, primitive, 0, OptionalInt(element, "precision"), OptionalInt(element, "scale"));
-            return new PrimitiveSchema(primitive, logical, LogicalProperties(element, path, logical, "type"));
+            return new PrimitiveSchema(primitive, logical, LogicalProperties(element, logical, "type"));
         }
 
         // {"type": "Name"} refers to a named type defined earlier.
@@ -145,7 +145,7 @@ internal sealed class SchemaParser
     {
         var name = DefineName(element, space, path);
         var record = new RecordSchema(name, null, Aliases(element, name.Namespace, path), OptionalString(element, "doc", path), isError,
-            Properties(element, path, "type", "name", "namespace", "doc", "aliases", "fields"));
+            Properties(element, "type", "name", "namespace", "doc", "aliases", "fields"));
         Register(record, path);
 
         var fieldsPath = Join(path, "fields");
@@ -219,7 +219,7 @@ internal sealed class SchemaParser
         }
 
         return new RecordField(name, schema, defaultValue, OptionalString(element, "doc", path), order, aliases,
-            Properties(element, path, "name", "type", "default", "order", "aliases", "doc"));
+            Properties(element, "name", "type", "default", "order", "aliases", "doc"));
     }
 
     private EnumSchema ParseEnum(JsonElement element, string? space, string path)
@@ -249,7 +249,7 @@ internal sealed class SchemaParser
         }
 
         var schema = new EnumSchema(name, symbols, defaultSymbol, Aliases(element, name.Namespace, path),
-            OptionalString(element, "doc", path), Properties(element, path, "type", "name", "namespace", "doc", "aliases", "symbols", "default"));
+            OptionalString(element, "doc", path), Properties(element, "type", "name", "namespace", "doc", "aliases", "symbols", "default"));
         Register(schema, path);
         return schema;
     }
@@ -267,7 +267,7 @@ internal sealed class SchemaParser
         var logical = logicalName is null ? null
             : LogicalType.Resolve(logicalName, AvroType.Fixed, size, OptionalInt(element, "precision"), OptionalInt(element, "scale"));
         var schema = new FixedSchema(name, size, Aliases(element, name.Namespace, path), OptionalString(element, "doc", path), logical,
-            LogicalProperties(element, path, logical, "type", "name", "namespace", "doc", "aliases", "size"));
+            LogicalProperties(element, logical, "type", "name", "namespace", "doc", "aliases", "size"));
         Register(schema, path);
         return schema;
     }
@@ -390,20 +390,19 @@ internal sealed class SchemaParser
             : null;
 
     // A valid logical type consumes its own attributes; an ignored one keeps them as plain properties.
-    private static Dictionary<string, string>? LogicalProperties(JsonElement element, string path, LogicalType? logical, params string[] known)
+    private static Dictionary<string, string>? LogicalProperties(JsonElement element, LogicalType? logical, params string[] known)
     {
         if (logical is null)
         {
-            return Properties(element, path, known);
+            return Properties(element, known);
         }
 
         string[] consumed = logical.Kind == LogicalTypeKind.Decimal ? ["logicalType", "precision", "scale"] : ["logicalType"];
-        return Properties(element, path, [.. known, .. consumed]);
+        return Properties(element, [.. known, .. consumed]);
     }
 
-    private static Dictionary<string, string>? Properties(JsonElement element, string path, params string[] known)
+    private static Dictionary<string, string>? Properties(JsonElement element, params string[] known)
     {
-        _ = path;
         Dictionary<string, string>? result = null;
         foreach (var property in element.EnumerateObject())
         {
