@@ -131,9 +131,18 @@ internal static class RegistrationEmitter
         return create + ", " + SourceWriter.Literal(type.PartitionKeyMember) + ", static message => " + KeyText("message." + type.PartitionKeyMember, type.PartitionKeyType) + ")";
     }
 
-    private static string EntityEntry(RegisteredType type) =>
-        Runtime + "ChangeFeedEntityType.Create<" + type.FullyQualifiedName + ">(" + SourceWriter.Literal(type.Table ?? "") + ", global::OutboxSdk.ReplicaIdentity."
-        + (type.ReplicaIdentity == 0 ? "Default" : "Full") + ")";
+    /// <summary>
+    /// The entity with its table descriptor and row decoders, captured as lambdas so the change feed builds a
+    /// <c>Change&lt;T&gt;</c> without reflection (a lambda, not a method group: for a struct entity the generated
+    /// <c>FromRow</c> takes <c>T?</c> as <c>Nullable&lt;T&gt;</c>).
+    /// </summary>
+    private static string EntityEntry(RegisteredType type)
+    {
+        var t = type.FullyQualifiedName;
+        return Runtime + "ChangeFeedEntityType.Create<" + t + ">(" + SourceWriter.Literal(type.Table ?? "") + ", global::OutboxSdk.ReplicaIdentity."
+            + (type.ReplicaIdentity == 0 ? "Default" : "Full") + ", " + t + ".ChangeFeedDescriptor, static (row, toast, previous) => "
+            + t + ".FromRow(row, toast, previous), static row => " + t + ".KeyFromRow(row))";
+    }
 
     /// <summary>The partition key as text, culture-invariant so every process computes the same key for one value.</summary>
     private static string KeyText(string access, TypeRef type)

@@ -44,7 +44,36 @@ internal static class RowDecoderEmitter
             w.Line(initializers.Count == 0 ? "return " + construct + ";" : "return " + construct + " { " + string.Join(", ", initializers) + " };");
         }
 
+        EmitKeyFromRow(w, type);
         return PartialWriter.Close(w, type);
+    }
+
+    /// <summary>
+    /// <c>KeyFromRow</c>: the primary key members only, boxed in key order. An old row under REPLICA IDENTITY
+    /// DEFAULT carries nothing else, so the change feed names the deleted row from it without inventing the rest.
+    /// </summary>
+    private static void EmitKeyFromRow(SourceWriter w, TypeSpec type)
+    {
+        w.Line();
+        w.Line("/// <summary>The primary key members read from a change-feed row (whole or key-only), in key order.</summary>");
+        using (w.Block($"public static object[] KeyFromRow({Row} row)"))
+        {
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(row);");
+            var keys = type.Members.Select((m, i) => (m, i)).Where(x => x.m.IsKey).ToList();
+            foreach (var (member, i) in keys)
+            {
+                var n = i.ToString(CultureInfo.InvariantCulture);
+                w.Line($"var i{n} = row.RequireColumn({SourceWriter.Literal(DdlEmitter.ColumnName(member))});");
+                w.Line($"object k{n} = row.KindAt(i{n}) switch");
+                w.Line("{");
+                w.Line($"    {Kind}.Null => throw row.NullNotAllowed(i{n}),");
+                w.Line($"    {Kind}.UnchangedToast => throw row.UnchangedToast(i{n}, {Toast}.Throw),");
+                w.Line($"    _ => row.Parse(i{n}, static (format, value) => {Parse(member.Type, "format", "value", 2)}),");
+                w.Line("};");
+            }
+
+            w.Line("return new object[] { " + string.Join(", ", keys.Select(x => "k" + x.i.ToString(CultureInfo.InvariantCulture))) + " };");
+        }
     }
 
     private static void ReadMember(SourceWriter w, MemberSpec member, string n)

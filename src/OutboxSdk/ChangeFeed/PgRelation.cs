@@ -1,7 +1,8 @@
 namespace OutboxSdk.ChangeFeed;
 
 /// <summary>
-/// A table as a pgoutput Relation message describes it: its schema, name and column names in column order.
+/// A table as a pgoutput Relation message describes it: its schema, name, replica identity and columns (name,
+/// type OID, type modifier, key flag) in column order.
 /// The relay keeps one per relation id and shares it between the rows of that relation, so the column lookup
 /// is built once per relation, not per row.
 /// </summary>
@@ -29,6 +30,25 @@ public sealed class PgRelation
         }
     }
 
+    /// <summary>Describes a relation with everything a pgoutput Relation message carries (see PostgreSQL docs, "Logical Replication Message Formats", Relation).</summary>
+    /// <param name="id">The relation's OID.</param>
+    /// <param name="schema">The schema (namespace) name.</param>
+    /// <param name="table">The table name.</param>
+    /// <param name="columns">The columns in the order TupleData sends them.</param>
+    /// <param name="replicaIdentity">The table's REPLICA IDENTITY setting.</param>
+    public PgRelation(uint id, string schema, string table, IReadOnlyList<PgRelationColumn> columns, PgReplicaIdentity replicaIdentity)
+        : this(id, schema, table, (columns ?? throw new ArgumentNullException(nameof(columns))).Select(c => c.Name).ToArray())
+    {
+        ColumnDetails = [.. columns];
+        ReplicaIdentity = replicaIdentity;
+    }
+
+    /// <summary>The columns with their types and key flags; null when the relation was described by column names only.</summary>
+    public IReadOnlyList<PgRelationColumn>? ColumnDetails { get; }
+
+    /// <summary>The table's REPLICA IDENTITY; null when the relation was described by column names only.</summary>
+    public PgReplicaIdentity? ReplicaIdentity { get; }
+
     /// <summary>The relation's OID.</summary>
     public uint Id { get; }
 
@@ -46,4 +66,27 @@ public sealed class PgRelation
 
     /// <summary>The position of <paramref name="column"/> (exact, case-sensitive name), or -1 when the relation has no such column.</summary>
     public int IndexOf(string column) => _indexes.TryGetValue(column, out var index) ? index : -1;
+}
+
+/// <summary>One column of a pgoutput Relation message.</summary>
+/// <param name="Name">The column name.</param>
+/// <param name="TypeOid">The OID of the column's type.</param>
+/// <param name="TypeModifier">The type modifier (atttypmod), -1 when the type has none; numeric(p,s) is ((p &lt;&lt; 16) | s) + 4.</param>
+/// <param name="IsKey">True when the column is part of the replica identity (the key), pgoutput's flag 1.</param>
+public sealed record PgRelationColumn(string Name, uint TypeOid, int TypeModifier, bool IsKey);
+
+/// <summary>A table's REPLICA IDENTITY as pgoutput's Relation message gives it (pg_class.relreplident).</summary>
+public enum PgReplicaIdentity : byte
+{
+    /// <summary>'d': the primary key.</summary>
+    Default = (byte)'d',
+
+    /// <summary>'n': nothing.</summary>
+    Nothing = (byte)'n',
+
+    /// <summary>'f': every column.</summary>
+    Full = (byte)'f',
+
+    /// <summary>'i': the columns of a chosen unique index.</summary>
+    Index = (byte)'i',
 }

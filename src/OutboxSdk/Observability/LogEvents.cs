@@ -20,6 +20,20 @@ internal static class LogEvents
     /// <summary>The health check found the database unreachable.</summary>
     public const int HealthDatabaseUnreachable = 6001;
 
+    // 5500-5599 of the change feed's range: the typed change feed (relation checks, snapshot)
+
+    /// <summary>A mapped table has columns its entity does not map; they are ignored.</summary>
+    public const int ChangeFeedColumnsIgnored = 5500;
+
+    /// <summary>A mapped table no longer matches its entity; the feed must stop.</summary>
+    public const int ChangeFeedRelationIncompatible = 5501;
+
+    /// <summary>A mapped table differs from its entity in a compatible way worth a warning (replica identity).</summary>
+    public const int ChangeFeedRelationWarning = 5502;
+
+    /// <summary>The snapshot finished reading a table.</summary>
+    public const int ChangeFeedSnapshotTableRead = 5503;
+
     /// <summary>A time partition was created.</summary>
     public const int PartitionCreated = 7000;
 
