@@ -55,3 +55,7 @@ public partial class Account
 /// <summary>A message, so OutboxSchemas.All has an entry.</summary>
 [OutboxMessage("shop.item-published")]
 public partial record ItemPublished(Guid ItemId, string Name);
+
+/// <summary>An unqualified table with REPLICA IDENTITY DEFAULT: old rows carry the key only.</summary>
+[ChangeFeed("cards", ReplicaIdentity = ReplicaIdentity.Default)]
+public partial record Card([property: Key] long Id, string Holder, string? Notes, long LimitCents);

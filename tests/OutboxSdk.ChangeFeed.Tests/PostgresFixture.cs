@@ -45,6 +45,9 @@ public sealed class SchemaScope(LocalPostgres postgres, string schema) : IAsyncD
 
     public string Schema { get; } = schema;
 
+    /// <summary>The server's connection string (no search_path), e.g. for a replication connection.</summary>
+    public string ConnectionString => postgres.ConnectionString;
+
     public NpgsqlDataSource DataSource => _dataSource;
 
     public async Task ExecuteAsync(string sql)

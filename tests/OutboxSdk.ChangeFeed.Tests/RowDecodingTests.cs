@@ -6,9 +6,22 @@ namespace OutboxSdk.ChangeFeed.Tests;
 [Collection(PostgresCollection.Name)]
 public sealed class RowDecodingTests(PostgresFixture fixture)
 {
-    private const string Columns = "id, version, name, note, active, big, ratio, score, price, blob, created_at, updated_at, day, at, duration, status, tags, counts, refs, http_status, previous_status, holidays";
+    internal const string Columns = "id, version, name, note, active, big, ratio, score, price, blob, created_at, updated_at, day, at, duration, status, tags, counts, refs, http_status, previous_status, holidays";
 
-    private static readonly Item Full = new(
+    /// <summary>Inserts <see cref="Full"/> (version -7) and <see cref="Minimal"/> (version 1).</summary>
+    internal const string InsertFullAndMinimal = $$"""
+            INSERT INTO items ({{Columns}}) VALUES
+            ('5f0c6a0e-8a43-4a4e-9d2b-0c1d2e3f4a5b', -7, 'Zürich — 東京 🚀 ''quoted''', NULL, true, -9223372036854775808,
+             'NaN', '-Infinity', -12345678901234.5678, '\x00ff5c78', '2026-11-21 09:00:00.123456+05:30', NULL,
+             '0001-01-01', '23:59:59.999999', '-3 days +01:00:00.000001', 'Retired',
+             ARRAY['a', NULL, 'b,c', 'quote"d', 'NULL', 'back\slash', ' spaced ', '', '{brace}'], '{-1,0,2147483647}', '{}',
+             NULL, 'Live', ARRAY['2026-12-25'::date, NULL]),
+            ('00000000-0000-0000-0000-000000000002', 1, '', 'note', false, 0, 1.5, 1e-300, 0.0001, '\x', '1900-01-01 00:00:00+00',
+             '2026-01-02 03:04:05+00', '9999-12-31', '00:00:00', '100:00:00', 'Draft', '{}', '{}',
+             '{00000000-0000-0000-0000-0000000000ff}', 404, NULL, NULL)
+            """;
+
+    internal static readonly Item Full = new(
         Guid.Parse("5f0c6a0e-8a43-4a4e-9d2b-0c1d2e3f4a5b"), -7, "Zürich — 東京 🚀 'quoted'", null, true, long.MinValue,
         float.NaN, double.NegativeInfinity, -12345678901234.5678m, [0x00, 0xFF, 0x5C, 0x78],
         new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.FromHours(5.5)).AddTicks(1_234_560), null,
@@ -20,7 +33,7 @@ public sealed class RowDecodingTests(PostgresFixture fixture)
         Holidays = [new DateOnly(2026, 12, 25), null],
     };
 
-    private static readonly Item Minimal = new(
+    internal static readonly Item Minimal = new(
         Guid.Parse("00000000-0000-0000-0000-000000000002"), 1, "", "note", false, 0, 1.5f, 1e-300, 0.0001m, [],
         new DateTimeOffset(1900, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc),
         new DateOnly(9999, 12, 31), TimeOnly.MinValue, TimeSpan.FromHours(100), ItemStatus.Draft, [], [], [Guid.Parse("00000000-0000-0000-0000-0000000000ff")])
@@ -37,17 +50,7 @@ public sealed class RowDecodingTests(PostgresFixture fixture)
     {
         await using var scope = await fixture.NewSchemaAsync();
         await scope.ExecuteAsync(Item.CreateTableSql);
-        await scope.ExecuteAsync($$"""
-            INSERT INTO items ({{Columns}}) VALUES
-            ('5f0c6a0e-8a43-4a4e-9d2b-0c1d2e3f4a5b', -7, 'Zürich — 東京 🚀 ''quoted''', NULL, true, -9223372036854775808,
-             'NaN', '-Infinity', -12345678901234.5678, '\x00ff5c78', '2026-11-21 09:00:00.123456+05:30', NULL,
-             '0001-01-01', '23:59:59.999999', '-3 days +01:00:00.000001', 'Retired',
-             ARRAY['a', NULL, 'b,c', 'quote"d', 'NULL', 'back\slash', ' spaced ', '', '{brace}'], '{-1,0,2147483647}', '{}',
-             NULL, 'Live', ARRAY['2026-12-25'::date, NULL]),
-            ('00000000-0000-0000-0000-000000000002', 1, '', 'note', false, 0, 1.5, 1e-300, 0.0001, '\x', '1900-01-01 00:00:00+00',
-             '2026-01-02 03:04:05+00', '9999-12-31', '00:00:00', '100:00:00', 'Draft', '{}', '{}',
-             '{00000000-0000-0000-0000-0000000000ff}', 404, NULL, NULL)
-            """);
+        await scope.ExecuteAsync(InsertFullAndMinimal);
 
         var rows = await RowSource.ReadAsync(scope, Item.ChangeFeedDescriptor, format, "version", $"SET TimeZone = '{timeZone}'");
 
@@ -126,7 +129,7 @@ public sealed class RowDecodingTests(PostgresFixture fixture)
         Assert.Equal(new byte[] { 1, 2, 3 }, account.Avatar.ToArray());
     }
 
-    private static void AssertSameItem(Item expected, Item actual)
+    internal static void AssertSameItem(Item expected, Item actual)
     {
         Assert.Equal(expected.CreatedAt.UtcDateTime, actual.CreatedAt.UtcDateTime);
         Assert.Equal(expected.UpdatedAt, actual.UpdatedAt);

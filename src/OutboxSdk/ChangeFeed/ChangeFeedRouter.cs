@@ -76,7 +76,7 @@ internal sealed class ChangeFeedRouter
         }
 
         var check = RelationComparer.Compare(builder.Table, builder.EntityType, relation);
-        _byRelation[relation.Id] = new Routed(builder, check);
+        _byRelation[relation.Id] = new Routed(builder, check, relation);
         var entity = builder.EntityType.Name;
         if (!check.IsCompatible)
         {
@@ -106,7 +106,7 @@ internal sealed class ChangeFeedRouter
     /// <param name="oldRow">The old tuple ('K' or 'O'), or null when the message has none.</param>
     /// <param name="oldIsKeyOnly">True for a key-only old tuple ('K': REPLICA IDENTITY DEFAULT or USING INDEX).</param>
     /// <param name="newRow">The new tuple, or null for deletes.</param>
-    /// <param name="source">Transaction and position; schema and table are taken from the relation.</param>
+    /// <param name="source">Transaction and position; schema and table are taken from the relation (they may be left empty).</param>
     /// <exception cref="InvalidOperationException">The relation was reported incompatible by <see cref="OnRelation"/>.</exception>
     public INotification? Build(ChangeOperation operation, uint relationId, PgRow? oldRow, bool oldIsKeyOnly, PgRow? newRow, ChangeSource source)
     {
@@ -116,9 +116,7 @@ internal sealed class ChangeFeedRouter
             return null;
         }
 
-        var relation = (newRow ?? oldRow)?.Relation;
-        return routed.Builder.Build(operation, oldRow, oldIsKeyOnly, newRow,
-            relation is null ? source : source with { Schema = relation.Schema, Table = relation.Table }, _options.UnchangedToast);
+        return routed.Builder.Build(operation, oldRow, oldIsKeyOnly, newRow, routed.Locate(source), _options.UnchangedToast);
     }
 
     /// <summary>The <see cref="Truncated{T}"/> for one truncated relation, or null when no entity maps it.</summary>
@@ -126,7 +124,7 @@ internal sealed class ChangeFeedRouter
     public INotification? BuildTruncate(uint relationId, ChangeSource source, bool cascade, bool restartIdentity)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return Route(relationId)?.Builder.BuildTruncate(source, cascade, restartIdentity);
+        return Route(relationId) is { } routed ? routed.Builder.BuildTruncate(routed.Locate(source), cascade, restartIdentity) : null;
     }
 
     /// <summary>
@@ -180,7 +178,10 @@ internal sealed class ChangeFeedRouter
             $"relation {relationId} ({routed.Builder.Table.Name}) is incompatible with {routed.Builder.EntityType.Name} and its changes cannot be built: {routed.Check.Error}");
     }
 
-    private sealed record Routed(EntityChangeBuilder Builder, RelationCheck Check);
+    private sealed record Routed(EntityChangeBuilder Builder, RelationCheck Check, PgRelation Relation)
+    {
+        public ChangeSource Locate(ChangeSource source) => source with { Schema = Relation.Schema, Table = Relation.Table };
+    }
 }
 
 /// <summary>A snapshot row that could not be turned into its entity: the engine dead-letters it instead of publishing it.</summary>
