@@ -136,7 +136,8 @@ public sealed class GeneratedRegistrationTests
         Assert.Contains("OutboxMessageType.Create<global::Shop.Placed>(\"shop.placed\", \"Order\", static message => message.Order is { } key ? key.ToString() : null)", registration, StringComparison.Ordinal);
         Assert.Contains("OutboxMessageType.Create<global::Shop.Paid>(\"shop.paid\", \"Flag\", static message => (message.Flag ? \"true\" : \"false\"))", registration, StringComparison.Ordinal);
         Assert.Contains("static message => message.Day.ToString(\"O\", global::System.Globalization.CultureInfo.InvariantCulture)", registration, StringComparison.Ordinal);
-        Assert.Contains("ChangeFeedEntityType.Create<global::Shop.Customer>(\"shop.customers\", global::OutboxSdk.ReplicaIdentity.Full)", registration, StringComparison.Ordinal);
+        Assert.Contains("ChangeFeedEntityType.Create<global::Shop.Customer>(\"shop.customers\", global::OutboxSdk.ReplicaIdentity.Full, global::Shop.Customer.ChangeFeedDescriptor, "
+            + "static (row, toast, previous) => global::Shop.Customer.FromRow(row, toast, previous), static row => global::Shop.Customer.KeyFromRow(row))", registration, StringComparison.Ordinal);
     }
 
     [Fact]
