@@ -48,6 +48,9 @@ public sealed class OutboxOptions
     /// <summary>How long delivered messages are kept before their partition is dropped.</summary>
     public OutboxRetentionOptions Retention { get; } = new();
 
+    /// <summary>How the change feed builds typed changes (unchanged-TOAST policy); see docs/change-feed.md.</summary>
+    public OutboxSdk.ChangeFeed.ChangeFeedOptions ChangeFeed { get; } = new();
+
     /// <summary>The LISTEN/NOTIFY channel; default <c>outbox_&lt;schema&gt;</c>.</summary>
     public string? NotifyChannel { get; set; }
 
