@@ -239,3 +239,47 @@ public sealed class PgOutputRoutingTests(PostgresFixture fixture)
         Assert.Contains(items.Warnings, w => w.Contains("REPLICA IDENTITY FULL", StringComparison.Ordinal));
     }
 }
+
+/// <summary>The router fed rows read with SQL (RowSource), in both formats, including hand-made unchanged-TOAST and key-only rows.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class RowSourceRoutingTests(PostgresFixture fixture)
+{
+    [Theory]
+    [InlineData(PgColumnKind.Text)]
+    [InlineData(PgColumnKind.Binary)]
+    public async Task Rows_read_with_sql_route_into_changes_and_an_unchanged_toast_column_takes_the_before_image(PgColumnKind format)
+    {
+        await using var scope = await fixture.NewSchemaAsync();
+        await scope.ExecuteAsync(Item.CreateTableSql);
+        await scope.ExecuteAsync(RowDecodingTests.InsertFullAndMinimal);
+        var router = await Feed.ItemsAsync(scope);
+        var rows = await RowSource.ReadAsync(scope, Item.ChangeFeedDescriptor, format, "version");
+        var relation = rows[0].Relation;
+        Assert.True(router.OnRelation(relation).IsCompatible);
+        var source = new ChangeSource { Schema = "", Table = "" };
+
+        var insert = Assert.IsType<Change<Item>>(router.Build(ChangeOperation.Insert, relation.Id, null, false, rows[0], source));
+        RowDecodingTests.AssertSameItem(RowDecodingTests.Full, insert.After!);
+        Assert.Equal((scope.Schema, "items"), (insert.Source.Schema, insert.Source.Table));
+
+        // The new row as pgoutput sends it when the UPDATE left "name" alone: 'u', no bytes.
+        var name = relation.IndexOf("name");
+        var kinds = Enumerable.Range(0, rows[1].Count).Select(i => i == name ? PgColumnKind.UnchangedToast : rows[1].KindAt(i)).ToArray();
+        var values = Enumerable.Range(0, rows[1].Count).Select(i => i == name ? default : new ReadOnlyMemory<byte>(rows[1].ValueAt(i).ToArray())).ToArray();
+        var unchanged = new PgRow(relation, kinds, values);
+
+        var update = Assert.IsType<Change<Item>>(router.Build(ChangeOperation.Update, relation.Id, rows[1], false, unchanged, source));
+        Assert.Equal(RowDecodingTests.Minimal.Name, update.After!.Name);
+
+        var error = Assert.Throws<PgRowException>(() => router.Build(ChangeOperation.Update, relation.Id, null, false, unchanged, source));
+        Assert.Equal("name", error.Column);
+
+        // A key-only old row: only the key columns have values.
+        var keyKinds = Enumerable.Range(0, rows[1].Count).Select(i => relation.Columns[i] is "id" or "version" ? rows[1].KindAt(i) : PgColumnKind.Null).ToArray();
+        var keyOnly = new PgRow(relation, keyKinds, values);
+        var delete = Assert.IsType<Change<Item>>(router.Build(ChangeOperation.Delete, relation.Id, keyOnly, true, null, source));
+        Assert.Equal(BeforeImage.Key, delete.BeforeImage);
+        Assert.Null(delete.Before);
+        Assert.Equal([RowDecodingTests.Minimal.Id, (object)1], delete.Key.Values);
+    }
+}
