@@ -12,13 +12,20 @@ internal static class GeneratorHarness
         .Split(Path.PathSeparator).Where(p => Path.GetFileName(p).StartsWith("System", StringComparison.Ordinal) || Path.GetFileName(p) is "mscorlib.dll" or "netstandard.dll")
         .Select(p => MetadataReference.CreateFromFile(p))];
 
-    public static (ImmutableArray<Diagnostic> Generator, ImmutableArray<Diagnostic> Compilation, string[] HintNames, Func<Diagnostic, string> At) Run(string source, bool withRuntime = true)
+    public static (ImmutableArray<Diagnostic> Generator, ImmutableArray<Diagnostic> Compilation, string[] HintNames, Func<Diagnostic, string> At) Run(string source, bool withRuntime = true, bool withRegistration = false)
     {
         var references = Framework.Add(MetadataReference.CreateFromFile(typeof(KeyAttribute).Assembly.Location))
             .Add(MetadataReference.CreateFromFile(typeof(Avro.Serialization.AvroSerializer).Assembly.Location));
         if (withRuntime)
         {
             references = references.Add(MetadataReference.CreateFromFile(typeof(PgRow).Assembly.Location));
+        }
+
+        if (withRegistration)
+        {
+            // DI and MediatR turn on the generated registration, which captures the entities' row decoders.
+            references = references.Add(MetadataReference.CreateFromFile(typeof(MediatR.INotification).Assembly.Location))
+                .Add(MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection).Assembly.Location));
         }
 
         var parseOptions = new CSharpParseOptions(LanguageVersion.Preview);
