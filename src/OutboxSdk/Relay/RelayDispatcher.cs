@@ -5,26 +5,31 @@ namespace OutboxSdk.Relay;
 
 /// <summary>
 /// The relay's pipeline, with no barrier between claims: each claim reads due rows that are not already in flight
-/// and appends them to their key's queue; a worker per key delivers its queue in runs, one run at a time, at most
-/// <c>MaxDegreeOfParallelism</c> runs at once. A key stops at its first message that did not complete: the rest of
-/// its queue is dropped (and claimed again later, behind it). One instance per leadership term.
+/// and appends them to their key's queue (notified rows join it straight from the notification); a key with queued
+/// messages is ready. Up to <c>MaxDegreeOfParallelism</c> delivery loops run at once; each takes every ready key
+/// (up to <see cref="MaxGroup"/> messages) and delivers them as one group, so while the loops are busy, keys that
+/// become ready meanwhile share the next transaction — the busier the relay, the fewer transactions per message.
+/// A key is in at most one group at a time, so its messages stay in order. A key stops at its first message that
+/// did not complete: the rest of its queue is dropped (and claimed again later, behind it). One instance per
+/// leadership term.
 /// </summary>
 internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource, MessageDelivery delivery, int batchSize, int maxDegreeOfParallelism, ILogger logger)
 {
-    private const int MaxRun = 64;
+    private const int MaxGroup = 64;
 
     private readonly Lock _gate = new();
     private readonly HashSet<long> _inFlight = [];
-    private readonly Dictionary<string, Queue<ClaimedMessage>> _keys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, KeyQueue> _keys = new(StringComparer.Ordinal);
+    private readonly Queue<KeyQueue> _ready = new();
     private readonly HashSet<string> _stoppedDuringClaim = new(StringComparer.Ordinal);
     private readonly HashSet<long> _doneDuringClaim = [];
-    private readonly SemaphoreSlim _slots = new(maxDegreeOfParallelism, maxDegreeOfParallelism);
-    private readonly List<Task> _workers = [];
+    private readonly List<Task> _loops = [];
     private readonly int _maxInFlight = batchSize * 2;
+    private int _running;
     private bool _claiming;
     private bool _starved;
 
-    /// <summary>Raised when a worker completed messages while the claimer was held back by the in-flight limit.</summary>
+    /// <summary>Raised when a delivery completed messages while the claimer was held back by the in-flight limit.</summary>
     public event Action? CapacityFreed;
 
     /// <summary>Raised when a notified row was left to the claim.</summary>
@@ -118,139 +123,157 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
         }
     }
 
-    /// <summary>Waits for every worker to finish (they end on their own, or when stopping is cancelled).</summary>
+    /// <summary>Waits for every delivery loop to finish (they end on their own, or when stopping is cancelled).</summary>
     public async Task StopAsync()
     {
-        Task[] workers;
+        Task[] loops;
         lock (_gate)
         {
-            workers = [.. _workers];
+            loops = [.. _loops];
         }
 
-        await Task.WhenAll(workers).ConfigureAwait(false);
+        await Task.WhenAll(loops).ConfigureAwait(false);
     }
 
     private void Enqueue(string key, ClaimedMessage message, CancellationToken stopping)
     {
-        if (_keys.TryGetValue(key, out var queue))
+        if (!_keys.TryGetValue(key, out var queue))
         {
-            queue.Enqueue(message);
-        }
-        else
-        {
-            queue = new Queue<ClaimedMessage>();
-            queue.Enqueue(message);
+            queue = new KeyQueue(key);
             _keys.Add(key, queue);
-            _workers.RemoveAll(t => t.IsCompleted);
-            _workers.Add(Task.Run(() => WorkAsync(key, queue, stopping), CancellationToken.None));
+        }
+
+        queue.Messages.Add(message);
+        if (!queue.Busy)
+        {
+            queue.Busy = true;
+            _ready.Enqueue(queue);
+            if (_running < maxDegreeOfParallelism)
+            {
+                _running++;
+                _loops.RemoveAll(t => t.IsCompleted);
+                _loops.Add(Task.Run(() => DeliverLoopAsync(stopping), CancellationToken.None));
+            }
         }
     }
 
-    private async Task WorkAsync(string key, Queue<ClaimedMessage> queue, CancellationToken stopping)
+    /// <summary>Delivers groups of ready keys until none is ready.</summary>
+    private async Task DeliverLoopAsync(CancellationToken stopping)
     {
+        var keys = new List<(KeyQueue Queue, int Start, int Count)>();
         while (true)
         {
-            var run = new List<ClaimedMessage>();
+            keys.Clear();
+            var messages = new List<ClaimedMessage>();
             lock (_gate)
             {
-                while (run.Count < MaxRun && queue.TryDequeue(out var next))
+                while (messages.Count < MaxGroup && _ready.TryDequeue(out var queue))
                 {
-                    run.Add(next);
+                    var take = Math.Min(queue.Messages.Count, MaxGroup - messages.Count);
+
+                    // Notified and claimed rows of a key can reach its queue out of id order.
+                    queue.Messages.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+                    keys.Add((queue, messages.Count, take));
+                    messages.AddRange(queue.Messages.GetRange(0, take));
+                    queue.Messages.RemoveRange(0, take);
                 }
 
-                if (run.Count == 0)
+                if (messages.Count == 0)
                 {
-                    _keys.Remove(key);
+                    _running--;
                     return;
                 }
             }
 
-            // Notified and claimed rows of a key can reach its queue out of id order.
-            run.Sort(static (a, b) => a.Id.CompareTo(b.Id));
-
-            var completed = 0;
+            var group = messages.ToArray();
+            var states = new DeliveryState[group.Length];
             try
             {
-                await _slots.WaitAsync(stopping).ConfigureAwait(false);
-                try
-                {
-                    completed = await delivery.DeliverRunAsync(run, stopping).ConfigureAwait(false);
-                }
-                finally
-                {
-                    _slots.Release();
-                }
+                await delivery.DeliverAsync(group, states, stopping).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
             {
-                RelayLog.DeliveryFaulted(logger, key, e);
+                RelayLog.DeliveryFaulted(logger, string.Join(", ", keys.Select(k => k.Queue.Key)), e);
             }
             catch (OperationCanceledException)
             {
                 // Stopping: whatever completed was committed; the rest stays queued in the database.
             }
 
-            bool starved;
-            var stopped = false;
-            var refused = false;
-            lock (_gate)
+            Settle(keys, group, states);
+        }
+    }
+
+    /// <summary>
+    /// After a group: its rows leave the in-flight set; a key that stopped drops its queue (claimed again later,
+    /// behind the row that stopped it); the others are ready again if more of theirs arrived meanwhile.
+    /// </summary>
+    private void Settle(List<(KeyQueue Queue, int Start, int Count)> keys, ClaimedMessage[] group, DeliveryState[] states)
+    {
+        bool starved;
+        var refused = false;
+        lock (_gate)
+        {
+            foreach (var (queue, start, count) in keys)
             {
-                foreach (var message in run)
+                var stopped = false;
+                for (var i = start; i < start + count; i++)
                 {
-                    _inFlight.Remove(message.Id);
-                }
-
-                if (_claiming)
-                {
-                    for (var i = 0; i < completed; i++)
+                    _inFlight.Remove(group[i].Id);
+                    if (states[i] == DeliveryState.Completed && !stopped)
                     {
-                        _doneDuringClaim.Add(run[i].Id);
+                        if (_claiming)
+                        {
+                            _doneDuringClaim.Add(group[i].Id);
+                        }
+                    }
+                    else
+                    {
+                        stopped = true;
+                        refused |= group[i].Notified;
                     }
                 }
 
-                if (completed < run.Count)
+                if (stopped)
                 {
-                    // The key stops here; its queued rows are claimed again later, behind the one that stopped it.
-                    for (var i = completed; i < run.Count; i++)
-                    {
-                        refused |= run[i].Notified;
-                    }
-
-                    while (queue.TryDequeue(out var dropped))
+                    foreach (var dropped in queue.Messages)
                     {
                         _inFlight.Remove(dropped.Id);
                         refused |= dropped.Notified;
                     }
 
-                    _keys.Remove(key);
+                    queue.Messages.Clear();
                     if (_claiming)
                     {
-                        _stoppedDuringClaim.Add(key);
+                        _stoppedDuringClaim.Add(queue.Key);
                     }
-
-                    stopped = true;
                 }
 
-                starved = _starved;
-            }
-
-            if (stopped)
-            {
-                if (refused)
+                if (queue.Messages.Count > 0)
                 {
-                    // Notified rows left undelivered (refused by their dequeue because an earlier row of the key is
-                    // pending or held elsewhere, or dropped behind one) are known to no claim yet: claim now, not at
-                    // the next poll. Claimed rows wait for the poll, so a row held elsewhere is not retried in a loop.
-                    ClaimNeeded?.Invoke();
+                    _ready.Enqueue(queue); // still busy: it waits for a loop, at the back of the line
                 }
-
-                return;
+                else
+                {
+                    queue.Busy = false;
+                    _keys.Remove(queue.Key);
+                }
             }
 
-            if (starved)
-            {
-                CapacityFreed?.Invoke();
-            }
+            starved = _starved;
+        }
+
+        if (refused)
+        {
+            // Notified rows left undelivered (refused by their dequeue because an earlier row of the key is pending
+            // or held elsewhere, or dropped behind one) are known to no claim yet: claim now, not at the next poll.
+            // Claimed rows wait for the poll, so a row held elsewhere is not retried in a loop.
+            ClaimNeeded?.Invoke();
+        }
+
+        if (starved)
+        {
+            CapacityFreed?.Invoke();
         }
     }
 
@@ -290,5 +313,18 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
                 return messages;
             }
         }
+    }
+
+    /// <summary>
+    /// One key's messages waiting for delivery. Busy from the moment it is ready until its group is settled, so a key
+    /// is never in two groups at once.
+    /// </summary>
+    private sealed class KeyQueue(string key)
+    {
+        public string Key { get; } = key;
+
+        public List<ClaimedMessage> Messages { get; } = [];
+
+        public bool Busy { get; set; }
     }
 }
