@@ -19,7 +19,6 @@ namespace OutboxSdk.Relay;
 /// </summary>
 internal sealed class MessageDelivery(
     RelaySql sql,
-    NpgsqlDataSource dataSource,
     MessageHandlers handlers,
     OutboxOptions options,
     ILogger logger)
@@ -39,13 +38,13 @@ internal sealed class MessageDelivery(
     /// Completed messages come before its Stopped ones. A notified message carries only its id and key: the dequeue
     /// replaces it in <paramref name="group"/> with the message as read. When this throws, what was recorded so far holds.
     /// </summary>
-    public async Task DeliverAsync(ClaimedMessage[] group, DeliveryState[] states, CancellationToken stopping)
+    public async Task DeliverAsync(NpgsqlConnection connection, ClaimedMessage[] group, DeliveryState[] states, CancellationToken stopping)
     {
         var stoppedKeys = new HashSet<string>(StringComparer.Ordinal);
         var batch = new List<int>();
         while (NextBatch(group, states, stoppedKeys, batch))
         {
-            await DeliverInOneTransactionAsync(group, states, batch, stoppedKeys, stopping).ConfigureAwait(false);
+            await DeliverInOneTransactionAsync(connection, group, states, batch, stoppedKeys, stopping).ConfigureAwait(false);
         }
     }
 
@@ -76,90 +75,86 @@ internal sealed class MessageDelivery(
         return batch.Count > 0;
     }
 
-    private async Task DeliverInOneTransactionAsync(ClaimedMessage[] group, DeliveryState[] states, List<int> batch, HashSet<string> stoppedKeys, CancellationToken stopping)
+    private async Task DeliverInOneTransactionAsync(NpgsqlConnection connection, ClaimedMessage[] group, DeliveryState[] states, List<int> batch, HashSet<string> stoppedKeys, CancellationToken stopping)
     {
-        var connection = await dataSource.OpenConnectionAsync(stopping).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var transaction = await connection.BeginTransactionAsync(stopping).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
         {
-            var transaction = await connection.BeginTransactionAsync(stopping).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            var (inbox, rows) = await LockAsync(connection, transaction, group, batch, stopping).ConfigureAwait(false);
+
+            // Only a gap-free prefix of each key can be delivered: a row held elsewhere, or refused for order,
+            // stops its key there.
+            var deliverable = new List<int>(batch.Count);
+            foreach (var i in batch)
             {
-                var (inbox, rows) = await LockAsync(connection, transaction, group, batch, stopping).ConfigureAwait(false);
-
-                // Only a gap-free prefix of each key can be delivered: a row held elsewhere, or refused for order,
-                // stops its key there.
-                var deliverable = new List<int>(batch.Count);
-                foreach (var i in batch)
+                var key = group[i].OrderingKey;
+                if (stoppedKeys.Contains(key))
                 {
-                    var key = group[i].OrderingKey;
-                    if (stoppedKeys.Contains(key))
-                    {
-                        states[i] = DeliveryState.Stopped;
-                    }
-                    else if (rows.ContainsKey(group[i].Id))
-                    {
-                        deliverable.Add(i);
-                    }
-                    else
-                    {
-                        states[i] = DeliveryState.Stopped;
-                        stoppedKeys.Add(key);
-                    }
+                    states[i] = DeliveryState.Stopped;
                 }
-
-                var done = new List<int>(deliverable.Count);
-                foreach (var i in deliverable)
+                else if (rows.ContainsKey(group[i].Id))
                 {
-                    var message = group[i];
-                    HandlerResult result;
-                    try
-                    {
-                        result = await handlers.RunAsync(message, inbox, connection, transaction, stopping).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-                    {
-                        // Work the handlers finished is committed even when the host is stopping: dropping it would
-                        // only turn delivered messages into duplicates. The interrupted message's writes roll back.
-                        await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-                        await AfterRollbackAsync(group, done, null, default, CancellationToken.None).ConfigureAwait(false);
-                        Mark(states, done, DeliveryState.Completed);
-                        throw;
-                    }
-
-                    if (result.Failure is not null)
-                    {
-                        // The other keys' messages not run yet stay Pending: the next transaction takes them.
-                        await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-                        var deadLettered = await AfterRollbackAsync(group, done, i, result, stopping).ConfigureAwait(false);
-                        Mark(states, done, DeliveryState.Completed);
-                        states[i] = deadLettered ? DeliveryState.Completed : DeliveryState.Stopped;
-                        if (!deadLettered)
-                        {
-                            stoppedKeys.Add(message.OrderingKey);
-                        }
-
-                        return;
-                    }
-
-                    done.Add(i);
-                    if (result.Inbox.Count > 0 || result.DeadLetterReason is not null)
-                    {
-                        // A boundary: what this message wrote commits with its inbox rows and its dequeue, now; the
-                        // rows dequeued behind it go back in the same commit.
-                        if (result.Inbox.Count > 0)
-                        {
-                            _contextSubjects.TryAdd(message.Subject, true);
-                        }
-
-                        await CommitAsync(connection, transaction, message, result, NotDelivered(group, batch, done, rows), CancellationToken.None).ConfigureAwait(false);
-                        Mark(states, done, DeliveryState.Completed);
-                        return;
-                    }
+                    deliverable.Add(i);
                 }
-
-                await CommitAsync(connection, transaction, null, default, NotDelivered(group, batch, done, rows), CancellationToken.None).ConfigureAwait(false);
-                Mark(states, done, DeliveryState.Completed);
+                else
+                {
+                    states[i] = DeliveryState.Stopped;
+                    stoppedKeys.Add(key);
+                }
             }
+
+            var done = new List<int>(deliverable.Count);
+            foreach (var i in deliverable)
+            {
+                var message = group[i];
+                HandlerResult result;
+                try
+                {
+                    result = await handlers.RunAsync(message, inbox, connection, transaction, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    // Work the handlers finished is committed even when the host is stopping: dropping it would
+                    // only turn delivered messages into duplicates. The interrupted message's writes roll back.
+                    await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                    await AfterRollbackAsync(connection, group, done, null, default, CancellationToken.None).ConfigureAwait(false);
+                    Mark(states, done, DeliveryState.Completed);
+                    throw;
+                }
+
+                if (result.Failure is not null)
+                {
+                    // The other keys' messages not run yet stay Pending: the next transaction takes them.
+                    await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                    var deadLettered = await AfterRollbackAsync(connection, group, done, i, result, stopping).ConfigureAwait(false);
+                    Mark(states, done, DeliveryState.Completed);
+                    states[i] = deadLettered ? DeliveryState.Completed : DeliveryState.Stopped;
+                    if (!deadLettered)
+                    {
+                        stoppedKeys.Add(message.OrderingKey);
+                    }
+
+                    return;
+                }
+
+                done.Add(i);
+                if (result.Inbox.Count > 0 || result.DeadLetterReason is not null)
+                {
+                    // A boundary: what this message wrote commits with its inbox rows and its dequeue, now; the
+                    // rows dequeued behind it go back in the same commit.
+                    if (result.Inbox.Count > 0)
+                    {
+                        _contextSubjects.TryAdd(message.Subject, true);
+                    }
+
+                    await CommitAsync(connection, transaction, message, result, NotDelivered(group, batch, done, rows), CancellationToken.None).ConfigureAwait(false);
+                    Mark(states, done, DeliveryState.Completed);
+                    return;
+                }
+            }
+
+            await CommitAsync(connection, transaction, null, default, NotDelivered(group, batch, done, rows), CancellationToken.None).ConfigureAwait(false);
+            Mark(states, done, DeliveryState.Completed);
         }
     }
 
@@ -296,9 +291,9 @@ internal sealed class MessageDelivery(
     /// the context) and records the retry or dead letter of the message at <paramref name="failed"/>, in one implicit
     /// transaction. Returns whether it was dead-lettered.
     /// </summary>
-    private async Task<bool> AfterRollbackAsync(ClaimedMessage[] group, List<int> done, int? failed, HandlerResult result, CancellationToken cancellationToken)
+    private async Task<bool> AfterRollbackAsync(NpgsqlConnection connection, ClaimedMessage[] group, List<int> done, int? failed, HandlerResult result, CancellationToken cancellationToken)
     {
-        var batch = dataSource.CreateBatch();
+        var batch = new NpgsqlBatch(connection);
         await using (batch.ConfigureAwait(false))
         {
             if (done.Count > 0)

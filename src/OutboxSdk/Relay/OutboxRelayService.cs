@@ -40,7 +40,7 @@ internal sealed class OutboxRelayService : BackgroundService
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OutboxSdk.Relay");
         _sql = new RelaySql(_options.Schema, _options.EffectiveNotifyChannel);
         var handlers = new MessageHandlers(scopes, decoder, invoker, _options, time, _logger);
-        _delivery = new MessageDelivery(_sql, _dataSource, handlers, _options, _logger);
+        _delivery = new MessageDelivery(_sql, handlers, _options, _logger);
         _delivery.RetryScheduled += OnRetryScheduled;
     }
 
@@ -53,7 +53,7 @@ internal sealed class OutboxRelayService : BackgroundService
 
         await Task.Yield(); // let the host finish starting
         var failures = 0;
-        var tablesReady = false;
+        var triggerReady = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -61,11 +61,14 @@ internal sealed class OutboxRelayService : BackgroundService
                 var connection = await _dataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
                 await using (connection.ConfigureAwait(false))
                 {
-                    if (!tablesReady)
+                    if (!triggerReady)
                     {
-                        var created = await RelayTables.EnsureAsync(connection, _sql, stoppingToken).ConfigureAwait(false);
-                        RelayLog.TablesReady(_logger, _sql.Schema, created);
-                        tablesReady = true;
+                        if (await RelayTrigger.EnsureChannelAsync(connection, _sql, stoppingToken).ConfigureAwait(false))
+                        {
+                            RelayLog.TriggerChannelInstalled(_logger, _sql.Schema, _options.EffectiveNotifyChannel);
+                        }
+
+                        triggerReady = true;
                     }
 
                     await LeadAsync(connection, () => failures = 0, stoppingToken).ConfigureAwait(false);

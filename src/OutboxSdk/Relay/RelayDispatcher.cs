@@ -24,8 +24,10 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
     private readonly HashSet<string> _stoppedDuringClaim = new(StringComparer.Ordinal);
     private readonly HashSet<long> _doneDuringClaim = [];
     private readonly List<Task> _loops = [];
+    private readonly Stack<NpgsqlConnection> _idle = new();
     private readonly int _maxInFlight = batchSize * 2;
     private int _running;
+    private bool _stopped;
     private bool _claiming;
     private bool _starved;
 
@@ -130,9 +132,21 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
         lock (_gate)
         {
             loops = [.. _loops];
+            _stopped = true;
         }
 
         await Task.WhenAll(loops).ConfigureAwait(false);
+        NpgsqlConnection[] idle;
+        lock (_gate)
+        {
+            idle = [.. _idle];
+            _idle.Clear();
+        }
+
+        foreach (var connection in idle)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private void Enqueue(string key, ClaimedMessage message, CancellationToken stopping)
@@ -157,50 +171,84 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
         }
     }
 
-    /// <summary>Delivers groups of ready keys until none is ready.</summary>
+    /// <summary>
+    /// Delivers groups of ready keys until none is ready, on one connection that the loops keep among themselves for
+    /// the leadership term (at most one per loop): opening a pooled connection makes Npgsql reset its session, several
+    /// statements on the server that a saturated machine pays for every transaction otherwise.
+    /// </summary>
     private async Task DeliverLoopAsync(CancellationToken stopping)
     {
         var keys = new List<(KeyQueue Queue, int Start, int Count)>();
-        while (true)
+        NpgsqlConnection? connection = null;
+        lock (_gate)
         {
-            keys.Clear();
-            var messages = new List<ClaimedMessage>();
-            lock (_gate)
-            {
-                while (messages.Count < MaxGroup && _ready.TryDequeue(out var queue))
-                {
-                    var take = Math.Min(queue.Messages.Count, MaxGroup - messages.Count);
+            _idle.TryPop(out connection);
+        }
 
-                    // Notified and claimed rows of a key can reach its queue out of id order.
-                    queue.Messages.Sort(static (a, b) => a.Id.CompareTo(b.Id));
-                    keys.Add((queue, messages.Count, take));
-                    messages.AddRange(queue.Messages.GetRange(0, take));
-                    queue.Messages.RemoveRange(0, take);
+        try
+        {
+            while (true)
+            {
+                keys.Clear();
+                var messages = new List<ClaimedMessage>();
+                lock (_gate)
+                {
+                    while (messages.Count < MaxGroup && _ready.TryDequeue(out var queue))
+                    {
+                        var take = Math.Min(queue.Messages.Count, MaxGroup - messages.Count);
+
+                        // Notified and claimed rows of a key can reach its queue out of id order.
+                        queue.Messages.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+                        keys.Add((queue, messages.Count, take));
+                        messages.AddRange(queue.Messages.GetRange(0, take));
+                        queue.Messages.RemoveRange(0, take);
+                    }
+
+                    if (messages.Count == 0)
+                    {
+                        _running--;
+                        if (connection is not null && !_stopped && !stopping.IsCancellationRequested)
+                        {
+                            _idle.Push(connection); // kept for the next loop: opening it from the pool would reset it
+                            connection = null;
+                        }
+
+                        return;
+                    }
                 }
 
-                if (messages.Count == 0)
+                var group = messages.ToArray();
+                var states = new DeliveryState[group.Length];
+                try
                 {
-                    _running--;
-                    return;
+                    connection ??= await dataSource.OpenConnectionAsync(stopping).ConfigureAwait(false);
+                    await delivery.DeliverAsync(connection, group, states, stopping).ConfigureAwait(false);
                 }
-            }
+                catch (Exception e)
+                {
+                    if (e is not OperationCanceledException || !stopping.IsCancellationRequested)
+                    {
+                        RelayLog.DeliveryFaulted(logger, string.Join(", ", keys.Select(k => k.Queue.Key)), e);
+                    }
 
-            var group = messages.ToArray();
-            var states = new DeliveryState[group.Length];
-            try
-            {
-                await delivery.DeliverAsync(group, states, stopping).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
-            {
-                RelayLog.DeliveryFaulted(logger, string.Join(", ", keys.Select(k => k.Queue.Key)), e);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopping: whatever completed was committed; the rest stays queued in the database.
-            }
+                    // Stopping, or a fault: whatever completed was committed; the rest stays queued in the database.
+                    // The connection may be broken: the next group opens another.
+                    if (connection is not null)
+                    {
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                        connection = null;
+                    }
+                }
 
-            Settle(keys, group, states);
+                Settle(keys, group, states);
+            }
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
