@@ -7,7 +7,7 @@ using OutboxSdk.Observability;
 namespace OutboxSdk.Relay;
 
 /// <summary>
-/// Delivers a group of messages — the runs of one or more partition keys, each key's in id order — in as few
+/// Delivers a group of messages — those of one or more partition keys, each key's in id order — in as few
 /// transactions as the exactly-once contract allows. A transaction dequeues (and so locks) the group's rows, runs
 /// each message's handlers not yet in the inbox in a new DI scope, and commits once at the end, so under load many
 /// keys share one dequeue and one commit. A message whose handlers used <see cref="IOutboxContext"/> ends the

@@ -38,7 +38,7 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
     public event Action? ClaimNeeded;
 
     /// <summary>
-    /// Claims once and hands the rows to their keys' workers. Returns true when the claim came back full (more may
+    /// Claims once and hands the rows to their keys' queues. Returns true when the claim came back full (more may
     /// be due right away).
     /// </summary>
     public async Task<bool> ClaimAsync(CancellationToken stopping)
@@ -51,7 +51,7 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
             _starved = limit < batchSize;
             if (limit <= 0)
             {
-                return false; // a worker raises CapacityFreed when there is room again
+                return false; // a delivery raises CapacityFreed when there is room again
             }
 
             exclude = [.. _inFlight];
@@ -79,7 +79,7 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
             {
                 // A key that stopped (a retry was scheduled) while the claim ran may have been read as not yet
                 // blocked: its later rows wait for the next claim, which sees the retry.
-                // Rows a notification handed to a worker meanwhile are in flight already, and rows delivered
+                // Rows a notification handed to a key's queue meanwhile are in flight already, and rows delivered
                 // while the claim ran may still be in its snapshot.
                 var key = message.OrderingKey;
                 if (_stoppedDuringClaim.Contains(key) || _doneDuringClaim.Contains(message.Id) || !_inFlight.Add(message.Id))
@@ -103,7 +103,7 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
     }
 
     /// <summary>
-    /// Hands a notified row straight to its key's worker, skipping the claim. Returns false when it is left to the
+    /// Hands a notified row straight to its key's queue, skipping the claim. Returns false when it is left to the
     /// claim: the in-flight limit is reached.
     /// </summary>
     public bool Offer(long id, string? partitionKey, CancellationToken stopping)

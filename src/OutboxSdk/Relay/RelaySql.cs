@@ -50,10 +50,10 @@ internal sealed class RelaySql
             ORDER BY d."id"
             """;
 
-        // The delivery's fence, dequeue, message fetch and inbox lookup in one statement: the rows of a run are
+        // The delivery's fence, dequeue, message fetch and inbox lookup in one statement: the rows of a group are
         // deleted inside the delivery's transaction, so they stay locked until it commits (and come back if it rolls
         // back); rows another delivery holds are skipped and simply not returned. So is a row with an earlier pending
-        // row of its key outside this group ($1): a notified row may reach its worker ahead of such a row, and is
+        // row of its key outside this group ($1): a notified row may reach its key's queue ahead of such a row, and is
         // then left to the claim, which orders it behind.
         LockRun = $$"""
             WITH locked AS (
