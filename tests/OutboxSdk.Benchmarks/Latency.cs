@@ -38,7 +38,8 @@ public sealed class LatencyLog
 /// <summary>
 /// Commit → handler latency, measured in one run against a throwaway local Postgres: first the raw floor
 /// (commit of a transaction that NOTIFYs → the notification at a LISTENing connection), then the SDK with default
-/// settings at a paced rate. Both clocks start when COMMIT is sent.
+/// settings at a paced rate. Both clocks start when COMMIT is sent. It also reports the CPU time the SDK phase cost
+/// this process and Postgres (<see cref="CpuMeter"/>), from the warm-up's end to the last delivery.
 /// </summary>
 internal static class Latency
 {
@@ -48,10 +49,16 @@ internal static class Latency
         await using var dataSource = NpgsqlDataSource.Create(pg.ConnectionString);
 
         var floor = await MeasureFloorAsync(dataSource, 2000);
-        var sdk = await MeasureSdkAsync(dataSource, ratePerSecond, seconds);
+        var cpu = new CpuMeter(Path.Combine(pg.Folder, "data"));
+        var sdk = await MeasureSdkAsync(dataSource, ratePerSecond, seconds, cpu);
 
         Console.WriteLine($"raw Postgres floor (commit -> NOTIFY at a listener), {floor.Count} samples: median {P(floor, 0.5):F2} ms, p99 {P(floor, 0.99):F2} ms");
-        Console.WriteLine($"OutboxSdk (commit -> handler, default settings, {ratePerSecond}/s for {seconds} s), {sdk.Count} samples: median {P(sdk, 0.5):F2} ms, p99 {P(sdk, 0.99):F2} ms, max {sdk[^1]:F2} ms");
+        Console.WriteLine($"OutboxSdk (commit -> handler, default settings, {ratePerSecond}/s for {seconds} s), {sdk.Latencies.Count} samples: median {P(sdk.Latencies, 0.5):F2} ms, p99 {P(sdk.Latencies, 0.99):F2} ms, max {sdk.Latencies[^1]:F2} ms");
+        if (sdk.Cpu is { } used)
+        {
+            Console.WriteLine($"CPU while publishing and delivering: this process (writers + relay) {used.Process.TotalSeconds:F2} s, Postgres {used.Postgres.TotalSeconds:F2} s; " +
+                $"per message {used.Process.TotalMicroseconds / sdk.Latencies.Count:F0} + {used.Postgres.TotalMicroseconds / sdk.Latencies.Count:F0} us");
+        }
         return 0;
     }
 
@@ -102,7 +109,8 @@ internal static class Latency
         return result;
     }
 
-    private static async Task<List<double>> MeasureSdkAsync(NpgsqlDataSource dataSource, int ratePerSecond, int seconds)
+    private static async Task<(List<double> Latencies, (TimeSpan Process, TimeSpan Postgres)? Cpu)> MeasureSdkAsync(
+        NpgsqlDataSource dataSource, int ratePerSecond, int seconds, CpuMeter cpu)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -121,6 +129,7 @@ internal static class Latency
             await Task.Delay(10);
         }
 
+        var cpuBefore = cpu.Read();
         var total = ratePerSecond * seconds;
         var committedAt = new long[total];
         var interval = TimeSpan.FromSeconds(1.0 / ratePerSecond);
@@ -148,6 +157,9 @@ internal static class Latency
         }
 
         await host.StopAsync();
+        dataSource.Clear(); // idle backends exit, so the postmaster accounts for their CPU
+        await Task.Delay(500);
+        var cpuAfter = cpu.Read();
         var result = Enumerable.Range(0, total).Where(i => log.Arrivals.ContainsKey(i))
             .Select(i => Stopwatch.GetElapsedTime(committedAt[i], log.Arrivals[i]).TotalMilliseconds).ToList();
         result.Sort();
@@ -156,7 +168,7 @@ internal static class Latency
             Console.WriteLine($"WARNING: {total - result.Count} of {total} messages did not arrive within 30 s");
         }
 
-        return result;
+        return (result, cpuBefore is { } b && cpuAfter is { } a ? (a.Process - b.Process, a.Postgres - b.Postgres) : null);
     }
 
     private static async Task<long> PublishAsync(NpgsqlDataSource dataSource, IOutbox outbox, long sequence, string key)

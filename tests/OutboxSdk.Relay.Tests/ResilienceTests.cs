@@ -43,6 +43,22 @@ public sealed class ResilienceTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task A_relay_on_its_own_channel_makes_the_trigger_notify_it_and_is_woken_without_a_poll()
+    {
+        await using var outbox = await TestOutbox.CreateAsync(fixture.Postgres);
+        var (_, recorder) = await outbox.StartRelayAsync(o => (o.NotifyChannel, o.PollInterval) = ("orders_relay", TimeSpan.FromMinutes(5)));
+        await outbox.WriteStepsAsync("warm", 0, 1); // delivered by the start's claim or by a notification
+        await recorder.WaitUntilAsync(r => r.Steps.Count == 1);
+
+        // Migration 2's trigger notifies the default channel; the relay installed one that notifies its own. The
+        // writer's notification goes to the default channel, so only the trigger's can wake the relay in time.
+        Assert.Contains("pg_notify('orders_relay'", await outbox.ScalarAsync<string>("SELECT prosrc FROM pg_proc WHERE oid = to_regprocedure('relay_enqueue()')"), StringComparison.Ordinal);
+        await outbox.WriteStepsAsync("notified", 0, 2);
+
+        await recorder.WaitUntilAsync(r => r.Steps.Count == 3);
+    }
+
+    [Fact]
     public async Task A_restarted_relay_loses_nothing()
     {
         await using var outbox = await TestOutbox.CreateAsync(fixture.Postgres);

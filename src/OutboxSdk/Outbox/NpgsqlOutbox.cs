@@ -12,17 +12,16 @@ namespace OutboxSdk.Outbox;
 
 /// <summary>
 /// The <see cref="IOutbox"/> over Npgsql: each message becomes one row of <c>&lt;schema&gt;.messages</c> written on
-/// the caller's connection inside the caller's transaction, followed by a <c>pg_notify</c> that wakes the relay.
-/// Postgres delivers notifications only on commit, so a rolled-back message neither exists nor wakes anybody, and
-/// folds identical notifications of one transaction into one: however many messages a transaction publishes, the
-/// relay is woken once per commit, so sending the notify with every publish costs one tiny statement, not a storm.
+/// the caller's connection inside the caller's transaction. The relay's enqueue trigger (migration 2) queues the row
+/// and notifies the relay's channel with its id and key in that same transaction; Postgres delivers notifications
+/// only on commit, so a rolled-back message neither exists nor wakes anybody. The writer sends no
+/// <c>pg_notify</c> of its own: it would only add a statement per publish and a second notification per commit.
 /// </summary>
 public sealed class NpgsqlOutbox : IOutbox
 {
     private readonly OutboxTypeRegistry _types;
     private readonly string _insertSql;
     private readonly string _copySql;
-    private readonly string _channel;
 
     /// <summary>Creates the writer for the registered <paramref name="types"/> and the tables and channel of <paramref name="options"/>.</summary>
     public NpgsqlOutbox(OutboxTypeRegistry types, IOptions<OutboxOptions> options)
@@ -34,7 +33,6 @@ public sealed class NpgsqlOutbox : IOutbox
         const string columns = "(\"message_id\", \"subject\", \"partition_key\", \"schema_fingerprint\", \"payload\", \"headers\")";
         _insertSql = $"INSERT INTO {table} {columns} VALUES ($1, $2, $3, $4, $5, $6)";
         _copySql = $"COPY {table} {columns} FROM STDIN (FORMAT BINARY)";
-        _channel = options.Value.EffectiveNotifyChannel;
     }
 
     /// <inheritdoc />
@@ -51,20 +49,16 @@ public sealed class NpgsqlOutbox : IOutbox
         // the relay's consumer span continues the publisher's trace from it.
         using var span = OutboxTelemetry.Instrumentation.StartPublish(type.Subject, messageId, out _);
 
-        // One round trip: the insert and the wake-up travel as one batch.
-        var batch = BatchIn(transaction);
-        await using (batch.ConfigureAwait(false))
+        var insert = CommandIn(transaction, _insertSql);
+        await using (insert.ConfigureAwait(false))
         {
-            var insert = new NpgsqlBatchCommand(_insertSql);
             insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = messageId });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = type.Subject });
             insert.Parameters.Add(new NpgsqlParameter { Value = (object?)type.PartitionKeyOf(message) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = type.Fingerprint });
             insert.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>> { TypedValue = payload.WrittenMemory, NpgsqlDbType = NpgsqlDbType.Bytea });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = OutboxHeaders.Create(messageId), NpgsqlDbType = NpgsqlDbType.Jsonb });
-            batch.BatchCommands.Add(insert);
-            batch.BatchCommands.Add(NotifyCommand());
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         OutboxTelemetry.Instrumentation.Published(type.Subject);
@@ -82,18 +76,19 @@ public sealed class NpgsqlOutbox : IOutbox
         }
 
         var type = TypeOf<T>();
-        var notify = BatchIn(transaction);
-        await using (notify.ConfigureAwait(false))
+        NpgsqlConnection connection;
+        var check = CommandIn(transaction, _copySql); // the transaction must be open: a COPY after its end would autocommit
+        await using (check.ConfigureAwait(false))
         {
-            if (messages.Count == 0)
-            {
-                return;
-            }
-
-            await CopyAsync(type, messages, notify.Connection!, cancellationToken).ConfigureAwait(false);
-            notify.BatchCommands.Add(NotifyCommand());
-            await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            connection = check.Connection!;
         }
+
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        await CopyAsync(type, messages, connection, cancellationToken).ConfigureAwait(false);
     }
 
     // Rows get their ids in the order they are copied, so the relay sees them in the collection's order.
@@ -132,23 +127,15 @@ public sealed class NpgsqlOutbox : IOutbox
         OutboxTelemetry.Instrumentation.Published(type.Subject, messages.Count);
     }
 
-    private NpgsqlBatchCommand NotifyCommand()
-    {
-        // An empty payload: the notification only wakes the relay, which reads the rows itself.
-        var notify = new NpgsqlBatchCommand("SELECT pg_notify($1, '')");
-        notify.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _channel });
-        return notify;
-    }
-
     private OutboxMessageType TypeOf<T>() => _types.FindMessage(typeof(T)) ?? throw NotRegistered(typeof(T));
 
     // Checked before anything is written: a COPY on a connection whose transaction has ended would autocommit.
-    private static NpgsqlBatch BatchIn(NpgsqlTransaction transaction)
+    private static NpgsqlCommand CommandIn(NpgsqlTransaction transaction, string sql)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         try
         {
-            return new NpgsqlBatch(transaction.Connection ?? throw new InvalidOperationException("no connection"), transaction);
+            return new NpgsqlCommand(sql, transaction.Connection ?? throw new InvalidOperationException("no connection"), transaction);
         }
         catch (InvalidOperationException e)
         {

@@ -7,110 +7,178 @@ using OutboxSdk.Observability;
 namespace OutboxSdk.Relay;
 
 /// <summary>
-/// Delivers a run of one key's messages, in id order, in as few transactions as the exactly-once contract allows.
-/// A transaction dequeues (and so locks) the run's rows, runs each message's handlers not yet in the inbox in a new
-/// DI scope, and commits once at the end. A message whose handlers used <see cref="IOutboxContext"/> ends the
+/// Delivers a group of messages — those of one or more partition keys, each key's in id order — in as few
+/// transactions as the exactly-once contract allows. A transaction dequeues (and so locks) the group's rows, runs
+/// each message's handlers not yet in the inbox in a new DI scope, and commits once at the end, so under load many
+/// keys share one dequeue and one commit. A message whose handlers used <see cref="IOutboxContext"/> ends the
 /// transaction right after it — its writes, inbox rows and dequeue commit together — so a transaction never holds
 /// context writes of an earlier message when a later one fails. On a failure the transaction rolls back; the
-/// messages before the failed one (which wrote nothing through the context) are dequeued again, and a retry, or
-/// the dead letter, is recorded for the failed one, in one implicit transaction.
+/// messages before the failed one (which wrote nothing through the context) are dequeued again and a retry, or the
+/// dead letter, is recorded for the failed one, in one implicit transaction; the failed message's key stops there
+/// and the other keys' remaining messages go on in the next transaction.
 /// </summary>
 internal sealed class MessageDelivery(
     RelaySql sql,
-    NpgsqlDataSource dataSource,
     MessageHandlers handlers,
     OutboxOptions options,
     ILogger logger)
 {
+    private static readonly ILookup<Guid, string> NoInbox = Array.Empty<(Guid, string)>().ToLookup(e => e.Item1, e => e.Item2);
+
+    // Subjects whose handlers used the context: a transaction is cut right after such a message, so the rows behind
+    // it need not be dequeued only to be put back at its early commit. Learnt, so it only ever saves work.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _contextSubjects = new(StringComparer.Ordinal);
+
     /// <summary>Raised with the delay of each scheduled retry, so the relay wakes up when it is due.</summary>
     public event Action<TimeSpan>? RetryScheduled;
 
     /// <summary>
-    /// Delivers <paramref name="run"/> (one key, id order) and returns how many of its first messages completed
-    /// (handled, dead-lettered or gone); the key stops at the first one that did not (a retry was scheduled, or
-    /// another delivery holds its row).
+    /// Delivers <paramref name="group"/> (any interleaving of keys, each key's messages in id order), recording in
+    /// <paramref name="states"/> what became of each; on return every message is Completed or Stopped, and a key's
+    /// Completed messages come before its Stopped ones. A notified message carries only its id and key: the dequeue
+    /// replaces it in <paramref name="group"/> with the message as read. When this throws, what was recorded so far holds.
     /// </summary>
-    public async Task<int> DeliverRunAsync(IReadOnlyList<ClaimedMessage> run, CancellationToken stopping)
+    public async Task DeliverAsync(NpgsqlConnection connection, ClaimedMessage[] group, DeliveryState[] states, CancellationToken stopping)
     {
-        var done = 0;
-        var take = run.Count;
-        var messages = run.ToArray(); // a notified message carries only its id and key: the dequeue fills in the rest
-        while (done < messages.Length)
+        var stoppedKeys = new HashSet<string>(StringComparer.Ordinal);
+        var batch = new List<int>();
+        while (NextBatch(group, states, stoppedKeys, batch))
         {
-            var (completed, goOn) = await DeliverInOneTransactionAsync(messages, done, take, stopping).ConfigureAwait(false);
-            done += completed;
-            if (!goOn)
+            await DeliverInOneTransactionAsync(connection, group, states, batch, stoppedKeys, stopping).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The pending messages of keys still going, up to and including the first of a subject known to use the context.</summary>
+    private bool NextBatch(ClaimedMessage[] group, DeliveryState[] states, HashSet<string> stoppedKeys, List<int> batch)
+    {
+        batch.Clear();
+        for (var i = 0; i < group.Length; i++)
+        {
+            if (states[i] != DeliveryState.Pending)
+            {
+                continue;
+            }
+
+            if (stoppedKeys.Contains(group[i].OrderingKey))
+            {
+                states[i] = DeliveryState.Stopped;
+                continue;
+            }
+
+            batch.Add(i);
+            if (group[i].Subject.Length > 0 && _contextSubjects.ContainsKey(group[i].Subject))
             {
                 break;
             }
-
-            // An early commit means exactly-once handlers: from here on one message per transaction, so the rows
-            // dequeued ahead of them need not be put back at every commit.
-            take = 1;
         }
 
-        return done;
+        return batch.Count > 0;
     }
 
-    private async Task<(int Completed, bool GoOn)> DeliverInOneTransactionAsync(ClaimedMessage[] run, int start, int take, CancellationToken stopping)
+    private async Task DeliverInOneTransactionAsync(NpgsqlConnection connection, ClaimedMessage[] group, DeliveryState[] states, List<int> batch, HashSet<string> stoppedKeys, CancellationToken stopping)
     {
-        var connection = await dataSource.OpenConnectionAsync(stopping).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var transaction = await connection.BeginTransactionAsync(stopping).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
         {
-            var transaction = await connection.BeginTransactionAsync(stopping).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            var (inbox, rows) = await LockAsync(connection, transaction, group, batch, stopping).ConfigureAwait(false);
+
+            // Only a gap-free prefix of each key can be delivered: a row held elsewhere, or refused for order,
+            // stops its key there.
+            var deliverable = new List<int>(batch.Count);
+            foreach (var i in batch)
             {
-                var (locked, inbox, rows) = await LockAsync(connection, transaction, run, start, Math.Min(take, run.Length - start), stopping).ConfigureAwait(false);
-                var i = start;
-                for (; i < start + locked; i++)
+                var key = group[i].OrderingKey;
+                if (stoppedKeys.Contains(key))
                 {
-                    var message = run[i];
-                    HandlerResult result;
-                    try
-                    {
-                        result = await handlers.RunAsync(message, inbox, connection, transaction, stopping).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-                    {
-                        // Work the handlers finished is committed even when the host is stopping: dropping it would
-                        // only turn delivered messages into duplicates. The interrupted message's writes roll back.
-                        await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-                        await AfterRollbackAsync(run, start, i, null, CancellationToken.None).ConfigureAwait(false);
-                        throw;
-                    }
+                    states[i] = DeliveryState.Stopped;
+                }
+                else if (rows.ContainsKey(group[i].Id))
+                {
+                    deliverable.Add(i);
+                }
+                else
+                {
+                    states[i] = DeliveryState.Stopped;
+                    stoppedKeys.Add(key);
+                }
+            }
 
-                    if (result.Failure is not null)
-                    {
-                        await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-                        var deadLettered = await AfterRollbackAsync(run, start, i, result, stopping).ConfigureAwait(false);
-                        return (i - start + (deadLettered ? 1 : 0), deadLettered);
-                    }
-
-                    if (result.Inbox.Count > 0 || result.DeadLetterReason is not null)
-                    {
-                        // A boundary: what this message wrote commits with its inbox rows and its dequeue, now.
-                        await CommitAsync(connection, transaction, message, result, NotDelivered(run, i + 1, rows), CancellationToken.None).ConfigureAwait(false);
-                        return (i - start + 1, true);
-                    }
+            var done = new List<int>(deliverable.Count);
+            foreach (var i in deliverable)
+            {
+                var message = group[i];
+                HandlerResult result;
+                try
+                {
+                    result = await handlers.RunAsync(message, inbox, connection, transaction, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    // Work the handlers finished is committed even when the host is stopping: dropping it would
+                    // only turn delivered messages into duplicates. The interrupted message's writes roll back.
+                    await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                    await AfterRollbackAsync(connection, group, done, null, default, CancellationToken.None).ConfigureAwait(false);
+                    Mark(states, done, DeliveryState.Completed);
+                    throw;
                 }
 
-                await CommitAsync(connection, transaction, null, default, NotDelivered(run, i, rows), CancellationToken.None).ConfigureAwait(false);
-                return (locked, false); // all of the run, or up to a row held elsewhere
+                if (result.Failure is not null)
+                {
+                    // The other keys' messages not run yet stay Pending: the next transaction takes them.
+                    await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                    var deadLettered = await AfterRollbackAsync(connection, group, done, i, result, stopping).ConfigureAwait(false);
+                    Mark(states, done, DeliveryState.Completed);
+                    states[i] = deadLettered ? DeliveryState.Completed : DeliveryState.Stopped;
+                    if (!deadLettered)
+                    {
+                        stoppedKeys.Add(message.OrderingKey);
+                    }
+
+                    return;
+                }
+
+                done.Add(i);
+                if (result.Inbox.Count > 0 || result.DeadLetterReason is not null)
+                {
+                    // A boundary: what this message wrote commits with its inbox rows and its dequeue, now; the
+                    // rows dequeued behind it go back in the same commit.
+                    if (result.Inbox.Count > 0)
+                    {
+                        _contextSubjects.TryAdd(message.Subject, true);
+                    }
+
+                    await CommitAsync(connection, transaction, message, result, NotDelivered(group, batch, done, rows), CancellationToken.None).ConfigureAwait(false);
+                    Mark(states, done, DeliveryState.Completed);
+                    return;
+                }
             }
+
+            await CommitAsync(connection, transaction, null, default, NotDelivered(group, batch, done, rows), CancellationToken.None).ConfigureAwait(false);
+            Mark(states, done, DeliveryState.Completed);
+        }
+    }
+
+    private static void Mark(DeliveryState[] states, List<int> indexes, DeliveryState state)
+    {
+        foreach (var i in indexes)
+        {
+            states[i] = state;
         }
     }
 
     /// <summary>
-    /// Dequeues the run's rows from <paramref name="start"/> on, replacing each locked entry of <paramref name="run"/>
-    /// with the message as read now; returns how many in a row it got, and the inbox.
+    /// Dequeues the rows of <paramref name="batch"/>, replacing each locked entry of <paramref name="group"/> with the
+    /// message as read now; returns the inbox and the rows it got (those it did not are held elsewhere or refused).
     /// </summary>
-    private async Task<(int Locked, ILookup<Guid, string> Inbox, Dictionary<long, PendingRow> Rows)> LockAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, ClaimedMessage[] run, int start, int count, CancellationToken cancellationToken)
+    private async Task<(ILookup<Guid, string> Inbox, Dictionary<long, PendingRow> Rows)> LockAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ClaimedMessage[] group, List<int> batch, CancellationToken cancellationToken)
     {
-        var ids = new long[count];
+        var ids = new long[batch.Count];
+        var positions = new Dictionary<long, int>(batch.Count);
         for (var i = 0; i < ids.Length; i++)
         {
-            ids[i] = run[start + i].Id;
+            ids[i] = group[batch[i]].Id;
+            positions[ids[i]] = batch[i];
         }
 
         var command = new NpgsqlCommand(sql.LockRun, connection, transaction) { Parameters = { new() { Value = ids } } };
@@ -120,9 +188,8 @@ internal sealed class MessageDelivery(
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                var got = new Dictionary<long, PendingRow>();
-                var fresh = new Dictionary<long, ClaimedMessage>();
-                var inbox = new List<(Guid, string)>();
+                var got = new Dictionary<long, PendingRow>(batch.Count);
+                List<(Guid, string)>? inbox = null;
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     var id = reader.GetInt64(0);
@@ -143,33 +210,30 @@ internal sealed class MessageDelivery(
                         exists ? reader.GetInt64(10) : 0,
                         exists ? reader.GetFieldValue<byte[]>(11) : [],
                         exists && !reader.IsDBNull(12) ? reader.GetString(12) : null);
-                    fresh[id] = message;
+                    group[positions[id]] = message;
                     foreach (var handler in reader.GetFieldValue<string[]>(13))
                     {
-                        inbox.Add((message.MessageId, handler));
+                        (inbox ??= []).Add((message.MessageId, handler));
                     }
                 }
 
-                // Only a gap-free prefix can be delivered: a row held elsewhere, or refused for order, stops its key there.
-                var locked = 0;
-                while (locked < ids.Length && fresh.TryGetValue(ids[locked], out var message))
-                {
-                    run[start + locked] = message;
-                    locked++;
-                }
-
-                return (locked, inbox.ToLookup(e => e.Item1, e => e.Item2), got);
+                return (inbox is null ? NoInbox : inbox.ToLookup(e => e.Item1, e => e.Item2), got);
             }
         }
     }
 
-    /// <summary>The rows this transaction dequeued from run[from] on: they were not delivered and go back before it commits.</summary>
-    private static List<PendingRow> NotDelivered(IReadOnlyList<ClaimedMessage> run, int from, Dictionary<long, PendingRow> rows)
+    /// <summary>The rows of <paramref name="batch"/> this transaction dequeued but did not deliver: they go back before it commits.</summary>
+    private static List<PendingRow> NotDelivered(ClaimedMessage[] group, List<int> batch, List<int> done, Dictionary<long, PendingRow> rows)
     {
         var back = new List<PendingRow>();
-        for (var i = from; i < run.Count && back.Count < rows.Count; i++)
+        if (rows.Count == done.Count)
         {
-            if (rows.TryGetValue(run[i].Id, out var row))
+            return back;
+        }
+
+        foreach (var i in batch)
+        {
+            if (rows.TryGetValue(group[i].Id, out var row) && !done.Contains(i))
             {
                 back.Add(row);
             }
@@ -223,20 +287,21 @@ internal sealed class MessageDelivery(
     }
 
     /// <summary>
-    /// After a rollback: dequeues run[start..failed) again (they completed and wrote nothing through the context) and
-    /// records the failed message's retry or dead letter, in one implicit transaction. Returns whether it was dead-lettered.
+    /// After a rollback: dequeues the <paramref name="done"/> messages again (they completed and wrote nothing through
+    /// the context) and records the retry or dead letter of the message at <paramref name="failed"/>, in one implicit
+    /// transaction. Returns whether it was dead-lettered.
     /// </summary>
-    private async Task<bool> AfterRollbackAsync(IReadOnlyList<ClaimedMessage> run, int start, int failed, HandlerResult? result, CancellationToken cancellationToken)
+    private async Task<bool> AfterRollbackAsync(NpgsqlConnection connection, ClaimedMessage[] group, List<int> done, int? failed, HandlerResult result, CancellationToken cancellationToken)
     {
-        var batch = dataSource.CreateBatch();
+        var batch = new NpgsqlBatch(connection);
         await using (batch.ConfigureAwait(false))
         {
-            if (failed > start)
+            if (done.Count > 0)
             {
-                var ids = new long[failed - start];
+                var ids = new long[done.Count];
                 for (var i = 0; i < ids.Length; i++)
                 {
-                    ids[i] = run[start + i].Id;
+                    ids[i] = group[done[i]].Id;
                 }
 
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.CompleteMany) { Parameters = { new() { Value = ids } } });
@@ -244,9 +309,9 @@ internal sealed class MessageDelivery(
 
             var deadLettered = false;
             TimeSpan? retry = null;
-            if (result is { Failure: { } failure } r)
+            if (failed is { } f && result is { Failure: { } failure } r)
             {
-                var message = run[failed];
+                var message = group[f];
                 var attempt = message.FailedAttempts + 1;
                 if (attempt >= options.Retry.MaxAttempts)
                 {

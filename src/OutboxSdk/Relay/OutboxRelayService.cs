@@ -12,8 +12,8 @@ namespace OutboxSdk.Relay;
 /// <summary>
 /// The Notify-mode relay: on a dedicated connection it takes the schema's session advisory lock (one active relay
 /// per outbox; others stand by and retry every PollInterval) and LISTENs; then it claims whenever a notification
-/// arrives, the fallback poll or a due retry comes, or a worker frees room, and hands the rows to the per-key
-/// workers of <see cref="RelayDispatcher"/> without waiting for them. A dropped
+/// arrives, the fallback poll or a due retry comes, or a delivery frees room, and hands the rows to the per-key
+/// queues of <see cref="RelayDispatcher"/> without waiting for their delivery. A dropped
 /// connection (or any other fault) is logged and the loop starts again after a backoff; cancellation at shutdown ends the loop quietly.
 /// </summary>
 internal sealed class OutboxRelayService : BackgroundService
@@ -40,7 +40,7 @@ internal sealed class OutboxRelayService : BackgroundService
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OutboxSdk.Relay");
         _sql = new RelaySql(_options.Schema, _options.EffectiveNotifyChannel);
         var handlers = new MessageHandlers(scopes, decoder, invoker, _options, time, _logger);
-        _delivery = new MessageDelivery(_sql, _dataSource, handlers, _options, _logger);
+        _delivery = new MessageDelivery(_sql, handlers, _options, _logger);
         _delivery.RetryScheduled += OnRetryScheduled;
     }
 
@@ -53,7 +53,7 @@ internal sealed class OutboxRelayService : BackgroundService
 
         await Task.Yield(); // let the host finish starting
         var failures = 0;
-        var tablesReady = false;
+        var triggerReady = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -61,11 +61,14 @@ internal sealed class OutboxRelayService : BackgroundService
                 var connection = await _dataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
                 await using (connection.ConfigureAwait(false))
                 {
-                    if (!tablesReady)
+                    if (!triggerReady)
                     {
-                        var created = await RelayTables.EnsureAsync(connection, _sql, stoppingToken).ConfigureAwait(false);
-                        RelayLog.TablesReady(_logger, _sql.Schema, created);
-                        tablesReady = true;
+                        if (await RelayTrigger.EnsureChannelAsync(connection, _sql, stoppingToken).ConfigureAwait(false))
+                        {
+                            RelayLog.TriggerChannelInstalled(_logger, _sql.Schema, _options.EffectiveNotifyChannel);
+                        }
+
+                        triggerReady = true;
                     }
 
                     await LeadAsync(connection, () => failures = 0, stoppingToken).ConfigureAwait(false);
@@ -165,7 +168,7 @@ internal sealed class OutboxRelayService : BackgroundService
 
     /// <summary>
     /// Routes a notification: the enqueue trigger's "&lt;id&gt;" (no key) or "&lt;id&gt;:&lt;key&gt;" goes straight to the
-    /// key's worker; anything else (a key too long for a payload, a wake-up from elsewhere), or a row over the
+    /// key's queue; anything else (a key too long for a payload, a wake-up from elsewhere), or a row over the
     /// in-flight limit, wakes the claimer. A writer's empty wake-up right after its own routed rows is skipped:
     /// Postgres delivers one transaction's notifications together, so it came with them (or from a later
     /// transaction of that session that queued nothing) and a claim would find nothing the routed rows did not cover.

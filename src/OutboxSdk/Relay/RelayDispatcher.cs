@@ -5,33 +5,40 @@ namespace OutboxSdk.Relay;
 
 /// <summary>
 /// The relay's pipeline, with no barrier between claims: each claim reads due rows that are not already in flight
-/// and appends them to their key's queue; a worker per key delivers its queue in runs, one run at a time, at most
-/// <c>MaxDegreeOfParallelism</c> runs at once. A key stops at its first message that did not complete: the rest of
-/// its queue is dropped (and claimed again later, behind it). One instance per leadership term.
+/// and appends them to their key's queue (notified rows join it straight from the notification); a key with queued
+/// messages is ready. Up to <c>MaxDegreeOfParallelism</c> delivery loops run at once; each takes every ready key
+/// (up to <see cref="MaxGroup"/> messages) and delivers them as one group, so while the loops are busy, keys that
+/// become ready meanwhile share the next transaction — the busier the relay, the fewer transactions per message.
+/// A key is in at most one group at a time, so its messages stay in order. A key stops at its first message that
+/// did not complete: the rest of its queue is dropped (and claimed again later, behind it). One instance per
+/// leadership term.
 /// </summary>
 internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource, MessageDelivery delivery, int batchSize, int maxDegreeOfParallelism, ILogger logger)
 {
-    private const int MaxRun = 64;
+    private const int MaxGroup = 64;
 
     private readonly Lock _gate = new();
     private readonly HashSet<long> _inFlight = [];
-    private readonly Dictionary<string, Queue<ClaimedMessage>> _keys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, KeyQueue> _keys = new(StringComparer.Ordinal);
+    private readonly Queue<KeyQueue> _ready = new();
     private readonly HashSet<string> _stoppedDuringClaim = new(StringComparer.Ordinal);
     private readonly HashSet<long> _doneDuringClaim = [];
-    private readonly SemaphoreSlim _slots = new(maxDegreeOfParallelism, maxDegreeOfParallelism);
-    private readonly List<Task> _workers = [];
+    private readonly List<Task> _loops = [];
+    private readonly Stack<NpgsqlConnection> _idle = new();
     private readonly int _maxInFlight = batchSize * 2;
+    private int _running;
+    private bool _stopped;
     private bool _claiming;
     private bool _starved;
 
-    /// <summary>Raised when a worker completed messages while the claimer was held back by the in-flight limit.</summary>
+    /// <summary>Raised when a delivery completed messages while the claimer was held back by the in-flight limit.</summary>
     public event Action? CapacityFreed;
 
     /// <summary>Raised when a notified row was left to the claim.</summary>
     public event Action? ClaimNeeded;
 
     /// <summary>
-    /// Claims once and hands the rows to their keys' workers. Returns true when the claim came back full (more may
+    /// Claims once and hands the rows to their keys' queues. Returns true when the claim came back full (more may
     /// be due right away).
     /// </summary>
     public async Task<bool> ClaimAsync(CancellationToken stopping)
@@ -44,7 +51,7 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
             _starved = limit < batchSize;
             if (limit <= 0)
             {
-                return false; // a worker raises CapacityFreed when there is room again
+                return false; // a delivery raises CapacityFreed when there is room again
             }
 
             exclude = [.. _inFlight];
@@ -72,7 +79,7 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
             {
                 // A key that stopped (a retry was scheduled) while the claim ran may have been read as not yet
                 // blocked: its later rows wait for the next claim, which sees the retry.
-                // Rows a notification handed to a worker meanwhile are in flight already, and rows delivered
+                // Rows a notification handed to a key's queue meanwhile are in flight already, and rows delivered
                 // while the claim ran may still be in its snapshot.
                 var key = message.OrderingKey;
                 if (_stoppedDuringClaim.Contains(key) || _doneDuringClaim.Contains(message.Id) || !_inFlight.Add(message.Id))
@@ -96,7 +103,7 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
     }
 
     /// <summary>
-    /// Hands a notified row straight to its key's worker, skipping the claim. Returns false when it is left to the
+    /// Hands a notified row straight to its key's queue, skipping the claim. Returns false when it is left to the
     /// claim: the in-flight limit is reached.
     /// </summary>
     public bool Offer(long id, string? partitionKey, CancellationToken stopping)
@@ -118,139 +125,203 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
         }
     }
 
-    /// <summary>Waits for every worker to finish (they end on their own, or when stopping is cancelled).</summary>
+    /// <summary>Waits for every delivery loop to finish (they end on their own, or when stopping is cancelled).</summary>
     public async Task StopAsync()
     {
-        Task[] workers;
+        Task[] loops;
         lock (_gate)
         {
-            workers = [.. _workers];
+            loops = [.. _loops];
+            _stopped = true;
         }
 
-        await Task.WhenAll(workers).ConfigureAwait(false);
+        await Task.WhenAll(loops).ConfigureAwait(false);
+        NpgsqlConnection[] idle;
+        lock (_gate)
+        {
+            idle = [.. _idle];
+            _idle.Clear();
+        }
+
+        foreach (var connection in idle)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private void Enqueue(string key, ClaimedMessage message, CancellationToken stopping)
     {
-        if (_keys.TryGetValue(key, out var queue))
+        if (!_keys.TryGetValue(key, out var queue))
         {
-            queue.Enqueue(message);
-        }
-        else
-        {
-            queue = new Queue<ClaimedMessage>();
-            queue.Enqueue(message);
+            queue = new KeyQueue(key);
             _keys.Add(key, queue);
-            _workers.RemoveAll(t => t.IsCompleted);
-            _workers.Add(Task.Run(() => WorkAsync(key, queue, stopping), CancellationToken.None));
+        }
+
+        queue.Messages.Add(message);
+        if (!queue.Busy)
+        {
+            queue.Busy = true;
+            _ready.Enqueue(queue);
+            if (_running < maxDegreeOfParallelism)
+            {
+                _running++;
+                _loops.RemoveAll(t => t.IsCompleted);
+                _loops.Add(Task.Run(() => DeliverLoopAsync(stopping), CancellationToken.None));
+            }
         }
     }
 
-    private async Task WorkAsync(string key, Queue<ClaimedMessage> queue, CancellationToken stopping)
+    /// <summary>
+    /// Delivers groups of ready keys until none is ready, on one connection that the loops keep among themselves for
+    /// the leadership term (at most one per loop): opening a pooled connection makes Npgsql reset its session, several
+    /// statements on the server that a saturated machine pays for every transaction otherwise.
+    /// </summary>
+    private async Task DeliverLoopAsync(CancellationToken stopping)
     {
-        while (true)
+        var keys = new List<(KeyQueue Queue, int Start, int Count)>();
+        NpgsqlConnection? connection = null;
+        lock (_gate)
         {
-            var run = new List<ClaimedMessage>();
-            lock (_gate)
+            _idle.TryPop(out connection);
+        }
+
+        try
+        {
+            while (true)
             {
-                while (run.Count < MaxRun && queue.TryDequeue(out var next))
+                keys.Clear();
+                var messages = new List<ClaimedMessage>();
+                lock (_gate)
                 {
-                    run.Add(next);
+                    while (messages.Count < MaxGroup && _ready.TryDequeue(out var queue))
+                    {
+                        var take = Math.Min(queue.Messages.Count, MaxGroup - messages.Count);
+
+                        // Notified and claimed rows of a key can reach its queue out of id order.
+                        queue.Messages.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+                        keys.Add((queue, messages.Count, take));
+                        messages.AddRange(queue.Messages.GetRange(0, take));
+                        queue.Messages.RemoveRange(0, take);
+                    }
+
+                    if (messages.Count == 0)
+                    {
+                        _running--;
+                        if (connection is not null && !_stopped && !stopping.IsCancellationRequested)
+                        {
+                            _idle.Push(connection); // kept for the next loop: opening it from the pool would reset it
+                            connection = null;
+                        }
+
+                        return;
+                    }
                 }
 
-                if (run.Count == 0)
-                {
-                    _keys.Remove(key);
-                    return;
-                }
-            }
-
-            // Notified and claimed rows of a key can reach its queue out of id order.
-            run.Sort(static (a, b) => a.Id.CompareTo(b.Id));
-
-            var completed = 0;
-            try
-            {
-                await _slots.WaitAsync(stopping).ConfigureAwait(false);
+                var group = messages.ToArray();
+                var states = new DeliveryState[group.Length];
                 try
                 {
-                    completed = await delivery.DeliverRunAsync(run, stopping).ConfigureAwait(false);
+                    connection ??= await dataSource.OpenConnectionAsync(stopping).ConfigureAwait(false);
+                    await delivery.DeliverAsync(connection, group, states, stopping).ConfigureAwait(false);
                 }
-                finally
+                catch (Exception e)
                 {
-                    _slots.Release();
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
-            {
-                RelayLog.DeliveryFaulted(logger, key, e);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopping: whatever completed was committed; the rest stays queued in the database.
-            }
-
-            bool starved;
-            var stopped = false;
-            var refused = false;
-            lock (_gate)
-            {
-                foreach (var message in run)
-                {
-                    _inFlight.Remove(message.Id);
-                }
-
-                if (_claiming)
-                {
-                    for (var i = 0; i < completed; i++)
+                    if (e is not OperationCanceledException || !stopping.IsCancellationRequested)
                     {
-                        _doneDuringClaim.Add(run[i].Id);
+                        RelayLog.DeliveryFaulted(logger, string.Join(", ", keys.Select(k => k.Queue.Key)), e);
+                    }
+
+                    // Stopping, or a fault: whatever completed was committed; the rest stays queued in the database.
+                    // The connection may be broken: the next group opens another.
+                    if (connection is not null)
+                    {
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                        connection = null;
                     }
                 }
 
-                if (completed < run.Count)
-                {
-                    // The key stops here; its queued rows are claimed again later, behind the one that stopped it.
-                    for (var i = completed; i < run.Count; i++)
-                    {
-                        refused |= run[i].Notified;
-                    }
+                Settle(keys, group, states);
+            }
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
 
-                    while (queue.TryDequeue(out var dropped))
+    /// <summary>
+    /// After a group: its rows leave the in-flight set; a key that stopped drops its queue (claimed again later,
+    /// behind the row that stopped it); the others are ready again if more of theirs arrived meanwhile.
+    /// </summary>
+    private void Settle(List<(KeyQueue Queue, int Start, int Count)> keys, ClaimedMessage[] group, DeliveryState[] states)
+    {
+        bool starved;
+        var refused = false;
+        lock (_gate)
+        {
+            foreach (var (queue, start, count) in keys)
+            {
+                var stopped = false;
+                for (var i = start; i < start + count; i++)
+                {
+                    _inFlight.Remove(group[i].Id);
+                    if (states[i] == DeliveryState.Completed && !stopped)
+                    {
+                        if (_claiming)
+                        {
+                            _doneDuringClaim.Add(group[i].Id);
+                        }
+                    }
+                    else
+                    {
+                        stopped = true;
+                        refused |= group[i].Notified;
+                    }
+                }
+
+                if (stopped)
+                {
+                    foreach (var dropped in queue.Messages)
                     {
                         _inFlight.Remove(dropped.Id);
                         refused |= dropped.Notified;
                     }
 
-                    _keys.Remove(key);
+                    queue.Messages.Clear();
                     if (_claiming)
                     {
-                        _stoppedDuringClaim.Add(key);
+                        _stoppedDuringClaim.Add(queue.Key);
                     }
-
-                    stopped = true;
                 }
 
-                starved = _starved;
-            }
-
-            if (stopped)
-            {
-                if (refused)
+                if (queue.Messages.Count > 0)
                 {
-                    // Notified rows left undelivered (refused by their dequeue because an earlier row of the key is
-                    // pending or held elsewhere, or dropped behind one) are known to no claim yet: claim now, not at
-                    // the next poll. Claimed rows wait for the poll, so a row held elsewhere is not retried in a loop.
-                    ClaimNeeded?.Invoke();
+                    _ready.Enqueue(queue); // still busy: it waits for a loop, at the back of the line
                 }
-
-                return;
+                else
+                {
+                    queue.Busy = false;
+                    _keys.Remove(queue.Key);
+                }
             }
 
-            if (starved)
-            {
-                CapacityFreed?.Invoke();
-            }
+            starved = _starved;
+        }
+
+        if (refused)
+        {
+            // Notified rows left undelivered (refused by their dequeue because an earlier row of the key is pending
+            // or held elsewhere, or dropped behind one) are known to no claim yet: claim now, not at the next poll.
+            // Claimed rows wait for the poll, so a row held elsewhere is not retried in a loop.
+            ClaimNeeded?.Invoke();
+        }
+
+        if (starved)
+        {
+            CapacityFreed?.Invoke();
         }
     }
 
@@ -290,5 +361,18 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
                 return messages;
             }
         }
+    }
+
+    /// <summary>
+    /// One key's messages waiting for delivery. Busy from the moment it is ready until its group is settled, so a key
+    /// is never in two groups at once.
+    /// </summary>
+    private sealed class KeyQueue(string key)
+    {
+        public string Key { get; } = key;
+
+        public List<ClaimedMessage> Messages { get; } = [];
+
+        public bool Busy { get; set; }
     }
 }

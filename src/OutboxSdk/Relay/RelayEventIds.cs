@@ -12,6 +12,6 @@ internal static class RelayEventIds
     public const int MessageMissing = 1006;
     public const int Claimed = 1007;
     public const int DuplicateSkipped = 1008;
-    public const int TablesReady = 1009;
+    public const int TriggerChannelInstalled = 1009;
     public const int DeliveryFaulted = 1010;
 }

@@ -34,6 +34,6 @@ internal static partial class RelayLog
     [LoggerMessage(RelayEventIds.DuplicateSkipped, LogLevel.Debug, "Handler {Handler} already processed message {MessageId} (inbox); skipped")]
     public static partial void DuplicateSkipped(ILogger logger, string handler, Guid messageId);
 
-    [LoggerMessage(RelayEventIds.TablesReady, LogLevel.Debug, "Outbox relay tables ready in schema {Schema} (queue backfilled: {Backfilled})")]
-    public static partial void TablesReady(ILogger logger, string schema, bool backfilled);
+    [LoggerMessage(RelayEventIds.TriggerChannelInstalled, LogLevel.Information, "Outbox relay made the enqueue trigger of schema {Schema} notify its channel {Channel}")]
+    public static partial void TriggerChannelInstalled(ILogger logger, string schema, string channel);
 }

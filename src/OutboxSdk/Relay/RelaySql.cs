@@ -1,3 +1,4 @@
+using OutboxSdk.Migrations;
 using OutboxSdk.Schema;
 
 namespace OutboxSdk.Relay;
@@ -6,7 +7,7 @@ namespace OutboxSdk.Relay;
 internal sealed class RelaySql
 {
     /// <summary>A transaction-local setting under which the enqueue trigger ignores inserts (retention's partition moves).</summary>
-    public const string SkipEnqueueSetting = "outbox.skip_enqueue";
+    public const string SkipEnqueueSetting = RelayQueueMigration.SkipEnqueueSetting;
 
     public RelaySql(string schema, string channel)
     {
@@ -15,57 +16,17 @@ internal sealed class RelaySql
         var pending = s + ".\"pending\"";
         var messages = s + ".\"messages\"";
         var inbox = s + ".\"inbox\"";
-        PendingRegclass = pending;
 
         // A session lock per schema: one active relay per outbox. hashtextextended gives the bigint key.
         LeaderLockKey = "outbox relay " + schema;
-        SetupLockKey = "outbox relay setup " + schema;
+        SetupLockKey = "outbox relay setup " + schema; // the lock under which a relay installs its channel
 
-        // The queue is filled by a trigger in the writer's own transaction, so a row is queued if and only if its
-        // message committed, whatever order concurrent writers commit in. The trigger also notifies, so the relay
-        // wakes even for rows written without the writer's pg_notify; Postgres folds equal notifications of one
-        // transaction into one.
-        // The messages lock comes first: CREATE TRIGGER needs it anyway, and taking it after touching pending would
-        // deadlock with a writer that holds messages and whose trigger waits for pending.
-        Setup = $$"""
-            LOCK TABLE {{messages}} IN SHARE ROW EXCLUSIVE MODE;
-            CREATE TABLE IF NOT EXISTS {{pending}} (
-                "id" bigint PRIMARY KEY,
-                "created_at" timestamptz NOT NULL,
-                "partition_key" text,
-                "attempts" integer NOT NULL DEFAULT 0,
-                "next_attempt_at" timestamptz,
-                "last_error" text
-            );
-            CREATE INDEX IF NOT EXISTS "pending_partition_key" ON {{pending}} ("partition_key", "id");
-            CREATE OR REPLACE FUNCTION {{s}}."relay_enqueue"() RETURNS trigger LANGUAGE plpgsql AS $relay$
-            BEGIN
-                -- Rows that only change partition (retention moving them out of the default) are not new messages.
-                IF current_setting('{{SkipEnqueueSetting}}', true) = 'on' THEN
-                    RETURN NULL;
-                END IF;
-                INSERT INTO {{pending}} ("id", "created_at", "partition_key") VALUES (NEW."id", NEW."created_at", NEW."partition_key");
-                -- The payload names the row and its key, so the relay can hand it to the key's worker without a claim.
-                -- Each row's notification differs, so none are folded; a key too long for a payload (< 8000 bytes)
-                -- sends '?', which only wakes the claim.
-                IF NEW."partition_key" IS NULL THEN
-                    PERFORM pg_notify({{Literal(channel)}}, NEW."id"::text);
-                ELSIF octet_length(NEW."partition_key") < 7000 THEN
-                    PERFORM pg_notify({{Literal(channel)}}, NEW."id"::text || ':' || NEW."partition_key");
-                ELSE
-                    PERFORM pg_notify({{Literal(channel)}}, '?');
-                END IF;
-                RETURN NULL;
-            END
-            $relay$;
-            CREATE OR REPLACE TRIGGER "relay_enqueue" AFTER INSERT ON {{messages}} FOR EACH ROW EXECUTE FUNCTION {{s}}."relay_enqueue"();
-            """;
-
-        // Rows written before the relay's first start: queued once, when the queue table is created.
-        Backfill = $"""
-            INSERT INTO {pending} ("id", "created_at", "partition_key")
-            SELECT "id", "created_at", "partition_key" FROM {messages} ON CONFLICT DO NOTHING
-            """;
+        // The queue table and its trigger are migration 2's (RelayQueueMigration); the relay only makes the trigger
+        // notify its own channel when that is not the default.
+        EnqueueFunction = RelayQueueMigration.EnqueueFunctionSql(schema, channel);
+        EnqueueFunctionBody = RelayQueueMigration.EnqueueFunctionBody(schema, channel);
+        EnqueueFunctionSignature = s + ".\"relay_enqueue\"()";
+        Setup = RelayQueueMigration.Sql(schema) + "\n" + EnqueueFunction;
 
         // Due rows in id order, except those already in flight ($2) and those queued behind an earlier row of their
         // key that waits for a retry: a failing message blocks its own key only. Only the traceparent header is
@@ -89,10 +50,10 @@ internal sealed class RelaySql
             ORDER BY d."id"
             """;
 
-        // The delivery's fence, dequeue, message fetch and inbox lookup in one statement: the rows of a run are
+        // The delivery's fence, dequeue, message fetch and inbox lookup in one statement: the rows of a group are
         // deleted inside the delivery's transaction, so they stay locked until it commits (and come back if it rolls
         // back); rows another delivery holds are skipped and simply not returned. So is a row with an earlier pending
-        // row of its key outside this group ($1): a notified row may reach its worker ahead of such a row, and is
+        // row of its key outside this group ($1): a notified row may reach its key's queue ahead of such a row, and is
         // then left to the claim, which orders it behind.
         LockRun = $$"""
             WITH locked AS (
@@ -133,15 +94,18 @@ internal sealed class RelaySql
 
     public string Schema { get; }
 
-    public string PendingRegclass { get; }
-
     public string LeaderLockKey { get; }
 
     public string SetupLockKey { get; }
 
+    /// <summary>The queue as migration 2 makes it, notifying this relay's channel: for tests that build tables without the migrator.</summary>
     public string Setup { get; }
 
-    public string Backfill { get; }
+    public string EnqueueFunction { get; }
+
+    public string EnqueueFunctionBody { get; }
+
+    public string EnqueueFunctionSignature { get; }
 
     public string Claim { get; }
 

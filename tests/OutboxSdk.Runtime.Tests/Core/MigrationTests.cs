@@ -8,7 +8,7 @@ namespace OutboxSdk.Runtime.Tests.Core;
 [Collection(PostgresCollection.Name)]
 public sealed class MigrationTests(PostgresFixture db) : IAsyncLifetime
 {
-    private static readonly string[] Tables = ["checkpoints", "dead_letters", "inbox", "messages", "messages_default", "migrations", "schemas"];
+    private static readonly string[] Tables = ["checkpoints", "dead_letters", "inbox", "messages", "messages_default", "migrations", "pending", "schemas"];
     private readonly NpgsqlDataSource _dataSource = db.CreateDataSource();
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -16,7 +16,7 @@ public sealed class MigrationTests(PostgresFixture db) : IAsyncLifetime
     public async Task DisposeAsync() => await _dataSource.DisposeAsync();
 
     [Fact]
-    public async Task Migrating_twice_applies_version_1_once_and_then_finds_the_database_up_to_date()
+    public async Task Migrating_twice_applies_versions_1_and_2_once_and_then_finds_the_database_up_to_date()
     {
         var schema = PostgresFixture.NewSchemaName();
         var migrator = new OutboxMigrator(_dataSource, schema);
@@ -25,17 +25,17 @@ public sealed class MigrationTests(PostgresFixture db) : IAsyncLifetime
         var first = await migrator.MigrateAsync();
         var second = await migrator.MigrateAsync();
 
-        Assert.Equal([1], first.Applied);
-        Assert.Equal(1, first.Version);
+        Assert.Equal([1, 2], first.Applied);
+        Assert.Equal(2, first.Version);
         Assert.Empty(second.Applied);
-        Assert.Equal(1, second.Version);
-        Assert.Equal(1, await migrator.GetVersionAsync());
+        Assert.Equal(2, second.Version);
+        Assert.Equal(2, await migrator.GetVersionAsync());
         Assert.Equal(Tables, await TablesOf(schema));
-        Assert.Equal(1L, await Scalar<long>($"SELECT count(*) FROM \"{schema}\".migrations"));
+        Assert.Equal(2L, await Scalar<long>($"SELECT count(*) FROM \"{schema}\".migrations"));
     }
 
     [Fact]
-    public async Task Five_migrators_started_at_once_apply_the_migration_exactly_once_without_errors()
+    public async Task Five_migrators_started_at_once_apply_the_migrations_exactly_once_without_errors()
     {
         var schema = PostgresFixture.NewSchemaName();
         using var start = new SemaphoreSlim(0);
@@ -48,8 +48,8 @@ public sealed class MigrationTests(PostgresFixture db) : IAsyncLifetime
 
         var results = await Task.WhenAll(runs);
 
-        Assert.Single(results, r => r.Applied.Count == 1);
-        Assert.All(results, r => Assert.Equal(1, r.Version));
+        Assert.Single(results, r => r.Applied.Count == 2);
+        Assert.All(results, r => Assert.Equal(2, r.Version));
         Assert.Equal(Tables, await TablesOf(schema));
     }
 
@@ -65,7 +65,7 @@ public sealed class MigrationTests(PostgresFixture db) : IAsyncLifetime
         Assert.Equal(Tables, await TablesOf(schema));
         var result = await new OutboxMigrator(_dataSource, schema).MigrateAsync();
         Assert.Empty(result.Applied);
-        Assert.Equal(1, result.Version);
+        Assert.Equal(2, result.Version);
     }
 
     [Fact]
@@ -76,7 +76,59 @@ public sealed class MigrationTests(PostgresFixture db) : IAsyncLifetime
 
         await RunPsql(OutboxMigrator.Script(schema));
 
-        Assert.Equal(1L, await Scalar<long>($"SELECT count(*) FROM \"{schema}\".migrations"));
+        Assert.Equal(2L, await Scalar<long>($"SELECT count(*) FROM \"{schema}\".migrations"));
+    }
+
+    [Fact]
+    public async Task Upgrading_a_version_1_database_queues_every_message_written_before_and_later_inserts_queue_and_notify()
+    {
+        var schema = PostgresFixture.NewSchemaName();
+        await MakeVersion1Async(schema);
+        await InsertMessagesAsync(schema, "a", "b", null);
+
+        var result = await new OutboxMigrator(_dataSource, schema).MigrateAsync();
+        Assert.Equal([2], result.Applied);
+        Assert.Equal(await Scalar<long[]>($"SELECT array_agg(id ORDER BY id) FROM \"{schema}\".messages"),
+            await Scalar<long[]>($"SELECT array_agg(id ORDER BY id) FROM \"{schema}\".pending"));
+
+        // The trigger queues a new message and names it, with its key, on the default channel.
+        await using var listener = await _dataSource.OpenConnectionAsync();
+        string? payload = null;
+        listener.Notification += (_, e) => payload ??= e.Channel + "|" + e.Payload;
+        await using (var listen = new NpgsqlCommand($"LISTEN \"outbox_{schema}\"", listener))
+        {
+            await listen.ExecuteNonQueryAsync();
+        }
+
+        var id = (await InsertMessagesAsync(schema, "k1")).Single();
+        await listener.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal($"outbox_{schema}|{id}:k1", payload);
+        Assert.Equal(4L, await Scalar<long>($"SELECT count(*) FROM \"{schema}\".pending"));
+    }
+
+    [Fact]
+    public async Task Upgrading_a_version_1_database_whose_relay_made_the_queue_keeps_it_and_redelivers_nothing()
+    {
+        var schema = PostgresFixture.NewSchemaName();
+        await MakeVersion1Async(schema);
+
+        // What a relay of SDK version 1 made at its start: the queue and its trigger (it backfilled then).
+        var s = $"\"{schema}\"";
+        await Execute($"""
+            CREATE TABLE {s}.pending (id bigint PRIMARY KEY, created_at timestamptz NOT NULL, partition_key text,
+                attempts integer NOT NULL DEFAULT 0, next_attempt_at timestamptz, last_error text);
+            CREATE FUNCTION {s}.relay_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN INSERT INTO {s}.pending (id, created_at, partition_key) VALUES (NEW.id, NEW.created_at, NEW.partition_key); RETURN NULL; END $$;
+            CREATE TRIGGER relay_enqueue AFTER INSERT ON {s}.messages FOR EACH ROW EXECUTE FUNCTION {s}.relay_enqueue();
+            """);
+        var ids = await InsertMessagesAsync(schema, "a", "a", "b");
+        await Execute($"DELETE FROM {s}.pending WHERE id <> {ids[1]}"); // delivered by that relay
+
+        await new OutboxMigrator(_dataSource, schema).MigrateAsync();
+
+        Assert.Equal([ids[1]], await Scalar<long[]>($"SELECT array_agg(id ORDER BY id) FROM {s}.pending"));
+        var later = (await InsertMessagesAsync(schema, "c")).Single();
+        Assert.Equal([ids[1], later], await Scalar<long[]>($"SELECT array_agg(id ORDER BY id) FROM {s}.pending"));
     }
 
     [Fact]
@@ -92,6 +144,36 @@ public sealed class MigrationTests(PostgresFixture db) : IAsyncLifetime
     {
         Assert.Throws<ArgumentException>(() => new OutboxMigrator(_dataSource, new string('x', 64)));
         Assert.Throws<ArgumentException>(() => OutboxMigrator.Script(""));
+    }
+
+    /// <summary>A database as SDK version 1 left it: the outbox tables, migration 1 recorded, no relay queue.</summary>
+    private async Task MakeVersion1Async(string schema)
+    {
+        await Execute(OutboxSdk.Schema.OutboxSchema.CreateSql(schema));
+        await Execute($"""
+            CREATE TABLE "{schema}".migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
+            INSERT INTO "{schema}".migrations (version, description) VALUES (1, 'outbox tables');
+            """);
+    }
+
+    private async Task<long[]> InsertMessagesAsync(string schema, params string?[] keys)
+    {
+        var ids = new List<long>();
+        foreach (var key in keys)
+        {
+            await using var command = _dataSource.CreateCommand(
+                $"INSERT INTO \"{schema}\".messages (message_id, subject, partition_key, schema_fingerprint, payload) VALUES (gen_random_uuid(), 's', $1, 1, '\\x00') RETURNING id");
+            command.Parameters.Add(new() { Value = (object?)key ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            ids.Add((long)(await command.ExecuteScalarAsync())!);
+        }
+
+        return [.. ids];
+    }
+
+    private async Task Execute(string sql)
+    {
+        await using var command = _dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
     }
 
     private async Task<string[]> TablesOf(string schema)

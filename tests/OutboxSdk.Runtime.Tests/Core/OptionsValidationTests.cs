@@ -156,7 +156,7 @@ public sealed class DataSourceResolutionTests(PostgresFixture db)
         }
 
         await using var command = dataSource.CreateCommand($"SELECT count(*) FROM \"{schema}\".migrations");
-        Assert.Equal(1L, await command.ExecuteScalarAsync());
+        Assert.Equal((long)OutboxSdk.Migrations.OutboxMigrator.LatestVersion, await command.ExecuteScalarAsync());
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class DataSourceResolutionTests(PostgresFixture db)
 
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
 
-        Assert.Contains("at version 0, this SDK needs version 1", e.Message, StringComparison.Ordinal);
+        Assert.Contains("at version 0, this SDK needs version 2", e.Message, StringComparison.Ordinal);
         Assert.Contains($"outbox migrate --connection <connection string> --schema {schema}", e.Message, StringComparison.Ordinal);
     }
 }

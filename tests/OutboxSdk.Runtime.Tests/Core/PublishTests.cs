@@ -54,6 +54,7 @@ public sealed class PublishTests(PostgresFixture db) : IAsyncLifetime
         var notification = await NextNotification(listener, TimeSpan.FromSeconds(10));
         Assert.Equal(Channel, notification?.Channel);
         var row = Assert.Single(await RowsAsync());
+        Assert.Equal($"{row.Id}:customer-7", notification?.Payload); // the relay's fast path: the row and its key
         Assert.Equal("core.order-placed", row.Subject);
         Assert.Equal("customer-7", row.PartitionKey);
         Assert.Equal(AvroSerializer.FingerprintOf<CoreOrderPlaced>(), row.Fingerprint);
@@ -82,7 +83,7 @@ public sealed class PublishTests(PostgresFixture db) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Many_messages_in_one_transaction_wake_the_listener_once()
+    public async Task Each_message_of_a_transaction_notifies_once_on_commit_naming_its_row()
     {
         await using var listener = await ListenAsync();
 
@@ -97,15 +98,24 @@ public sealed class PublishTests(PostgresFixture db) : IAsyncLifetime
             await transaction.CommitAsync();
         }
 
-        Assert.NotNull(await NextNotification(listener, TimeSpan.FromSeconds(10)));
-        Assert.Null(await NextNotification(listener, NoNotification));
+        // The enqueue trigger notifies per row (id, no key); the writer adds no empty wake-up of its own.
+        var payloads = new List<string>();
+        listener.Notification += (_, e) => payloads.Add(e.Payload);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (payloads.Count < 5 && DateTime.UtcNow < deadline)
+        {
+            await listener.WaitAsync(TimeSpan.FromSeconds(1));
+        }
+
+        await listener.WaitAsync(NoNotification);
         var rows = await RowsAsync();
+        Assert.Equal(rows.Select(r => r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), payloads);
         Assert.Equal(5, rows.Count);
         Assert.All(rows, row => Assert.Null(row.PartitionKey));
     }
 
     [Fact]
-    public async Task A_batch_of_1000_is_copied_in_order_with_one_notification()
+    public async Task A_batch_of_1000_is_copied_in_order_and_notifies()
     {
         await using var listener = await ListenAsync();
         var messages = Enumerable.Range(0, 1000).Select(i => new CoreOrderPlaced(Guid.NewGuid(), "c" + (i % 10), i)).ToList();
@@ -193,17 +203,17 @@ public sealed class PublishTests(PostgresFixture db) : IAsyncLifetime
     private async Task<List<Row>> RowsAsync()
     {
         await using var command = _dataSource.CreateCommand(
-            $"SELECT message_id, subject, partition_key, schema_fingerprint, payload, headers::text FROM \"{_schema}\".messages ORDER BY id");
+            $"SELECT message_id, subject, partition_key, schema_fingerprint, payload, headers::text, id FROM \"{_schema}\".messages ORDER BY id");
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new List<Row>();
         while (await reader.ReadAsync())
         {
             rows.Add(new Row(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt64(3),
-                (byte[])reader[4], reader.GetString(5)));
+                (byte[])reader[4], reader.GetString(5), reader.GetInt64(6)));
         }
 
         return rows;
     }
 
-    private sealed record Row(Guid MessageId, string Subject, string? PartitionKey, long Fingerprint, byte[] Payload, string Headers);
+    private sealed record Row(Guid MessageId, string Subject, string? PartitionKey, long Fingerprint, byte[] Payload, string Headers, long Id);
 }

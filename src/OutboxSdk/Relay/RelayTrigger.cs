@@ -1,0 +1,65 @@
+using Npgsql;
+
+namespace OutboxSdk.Relay;
+
+/// <summary>
+/// Checks, at the relay's start, that migration 2's enqueue trigger exists and notifies this relay's channel. The
+/// migration makes it notify the default channel; a relay configured with another <c>NotifyChannel</c> installs the
+/// trigger function again with its own, once, under an advisory lock.
+/// </summary>
+internal static class RelayTrigger
+{
+    /// <summary>Returns whether the function was installed now (false: it already notified this channel).</summary>
+    /// <exception cref="InvalidOperationException">The queue's trigger function does not exist (migration 2 not applied).</exception>
+    public static async Task<bool> EnsureChannelAsync(NpgsqlConnection connection, RelaySql sql, CancellationToken cancellationToken)
+    {
+        if (await ReadBodyAsync(connection, sql, cancellationToken).ConfigureAwait(false) == sql.EnqueueFunctionBody)
+        {
+            return false;
+        }
+
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", cancellationToken, sql.SetupLockKey).ConfigureAwait(false);
+            var body = await ReadBodyAsync(connection, sql, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException(
+                    $"The relay's queue trigger {sql.EnqueueFunctionSignature} does not exist: apply the outbox migrations (version 2 creates it) with " +
+                    $"'outbox migrate --connection <connection string> --schema {sql.Schema}' or set OutboxOptions.ApplyMigrations = true.");
+            if (body == sql.EnqueueFunctionBody)
+            {
+                return false; // another relay installed it meanwhile
+            }
+
+            await ExecuteAsync(connection, sql.EnqueueFunction, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+    }
+
+    private static async Task<string?> ReadBodyAsync(NpgsqlConnection connection, RelaySql sql, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand("SELECT prosrc FROM pg_proc WHERE oid = to_regprocedure($1)", connection)
+        {
+            Parameters = { new() { Value = sql.EnqueueFunctionSignature } },
+        };
+        await using (command.ConfigureAwait(false))
+        {
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string text, CancellationToken cancellationToken, params object[] parameters)
+    {
+        var command = new NpgsqlCommand(text, connection);
+        await using (command.ConfigureAwait(false))
+        {
+            foreach (var value in parameters)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = value });
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
