@@ -136,5 +136,6 @@ public sealed class TestOutbox : IAsyncDisposable
         await DataSource.DisposeAsync();
     }
 
-    private static string SubjectOf<T>() => typeof(T) == typeof(OrderStep) ? "tests.order-step" : "tests.ledger-entry";
+    private static string SubjectOf<T>() =>
+        (string)typeof(T).GetField("OutboxSubject")!.GetValue(null)!; // the generated constant of each [OutboxMessage] type
 }

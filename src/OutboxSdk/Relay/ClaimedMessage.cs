@@ -28,4 +28,8 @@ internal sealed record ClaimedMessage(
 
     /// <summary>Messages with one key are delivered one after another; a message without a key orders with nothing.</summary>
     public string OrderingKey => PartitionKey is null ? "#" + Id.ToString(System.Globalization.CultureInfo.InvariantCulture) : "k" + PartitionKey;
+
+    /// <summary>An ordering key as operators know it: the partition key, or the row for a message without one.</summary>
+    public static string DescribeKey(string orderingKey) =>
+        orderingKey.StartsWith('k') ? orderingKey[1..] : "(no key, row " + orderingKey[1..] + ")";
 }

@@ -19,6 +19,7 @@ namespace OutboxSdk.Relay;
 /// </summary>
 internal sealed class MessageDelivery(
     RelaySql sql,
+    NpgsqlDataSource dataSource,
     MessageHandlers handlers,
     OutboxOptions options,
     ILogger logger)
@@ -77,6 +78,7 @@ internal sealed class MessageDelivery(
 
     private async Task DeliverInOneTransactionAsync(NpgsqlConnection connection, ClaimedMessage[] group, DeliveryState[] states, List<int> batch, HashSet<string> stoppedKeys, CancellationToken stopping)
     {
+        var backend = connection.ProcessID;
         var transaction = await connection.BeginTransactionAsync(stopping).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
@@ -125,13 +127,27 @@ internal sealed class MessageDelivery(
                 if (result.Failure is not null)
                 {
                     // The other keys' messages not run yet stay Pending: the next transaction takes them.
-                    await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-                    var deadLettered = await AfterRollbackAsync(connection, group, done, i, result, stopping).ConfigureAwait(false);
+                    var abandoned = result.Failure as HandlerAbandonedException;
+                    var rolledBack = abandoned is null && await TryRollbackAsync(transaction).ConfigureAwait(false);
+                    if (!rolledBack)
+                    {
+                        // The connection is still busy (an abandoned handler's command) or broken, and its session
+                        // may still hold the group's rows: end the session from outside — its transaction rolls back
+                        // and the locks go — then record the attempt on another connection.
+                        await EndSessionAsync(backend).ConfigureAwait(false);
+                    }
+
+                    var deadLettered = await AfterRollbackAsync(rolledBack ? connection : null, group, done, i, result, stopping).ConfigureAwait(false);
                     Mark(states, done, DeliveryState.Completed);
                     states[i] = deadLettered ? DeliveryState.Completed : DeliveryState.Stopped;
                     if (!deadLettered)
                     {
                         stoppedKeys.Add(message.OrderingKey);
+                    }
+
+                    if (!rolledBack)
+                    {
+                        throw new DeliveryConnectionLostException(result.Failure, abandoned?.Running ?? Task.CompletedTask);
                     }
 
                     return;
@@ -291,9 +307,9 @@ internal sealed class MessageDelivery(
     /// the context) and records the retry or dead letter of the message at <paramref name="failed"/>, in one implicit
     /// transaction. Returns whether it was dead-lettered.
     /// </summary>
-    private async Task<bool> AfterRollbackAsync(NpgsqlConnection connection, ClaimedMessage[] group, List<int> done, int? failed, HandlerResult result, CancellationToken cancellationToken)
+    private async Task<bool> AfterRollbackAsync(NpgsqlConnection? connection, ClaimedMessage[] group, List<int> done, int? failed, HandlerResult result, CancellationToken cancellationToken)
     {
-        var batch = new NpgsqlBatch(connection);
+        var batch = connection is null ? dataSource.CreateBatch() : new NpgsqlBatch(connection);
         await using (batch.ConfigureAwait(false))
         {
             if (done.Count > 0)
@@ -345,6 +361,41 @@ internal sealed class MessageDelivery(
             }
 
             return deadLettered;
+        }
+    }
+
+    /// <summary>Rolls back; false when the connection cannot (it broke, e.g. a command's cancellation timed out).</summary>
+    private static async Task<bool> TryRollbackAsync(NpgsqlTransaction transaction)
+    {
+        try
+        {
+            await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Ends a delivery's server session from another connection, so its transaction rolls back and releases the
+    /// rows it dequeued. A role may end its own sessions; if even that fails, the session ends when its connection does.
+    /// </summary>
+    private async Task EndSessionAsync(int backend)
+    {
+        try
+        {
+            var command = dataSource.CreateCommand("SELECT pg_terminate_backend($1)");
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = backend });
+                await command.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (NpgsqlException e)
+        {
+            RelayLog.SessionNotEnded(logger, backend, e);
         }
     }
 

@@ -95,16 +95,44 @@ internal sealed class MessageHandlers(
 
     private async Task InvokeAsync(HandlerInvoker.Handler handler, CancellationToken stopping)
     {
+        var limit = options.Retry.HandlerTimeout;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        timeout.CancelAfter(options.Retry.HandlerTimeout);
+        timeout.CancelAfter(limit);
+        var running = handler.Handle(timeout.Token);
         try
         {
             // WaitAsync also ends the attempt when a handler ignores its token.
-            await handler.Handle(timeout.Token).WaitAsync(options.Retry.HandlerTimeout, time, stopping).ConfigureAwait(false);
+            await running.WaitAsync(limit, time, stopping).ConfigureAwait(false);
+            return;
         }
         catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
         {
-            throw new TimeoutException($"the handler did not finish within {options.Retry.HandlerTimeout}", e);
+            throw new TimeoutException($"the handler did not finish within {limit}", e);
         }
+        catch (TimeoutException) when (!running.IsCompleted)
+        {
+            // Still running: it may be in a command on the delivery's connection, which nothing else may use until it
+            // ends. Npgsql cancels a command whose token is cancelled within its CancellationTimeout (2 s by default),
+            // breaking the connection if the server does not answer; wait that long, and a margin, before giving up.
+        }
+
+        await timeout.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await running.WaitAsync(AbandonGrace, time, stopping).ConfigureAwait(false);
+        }
+        catch (TimeoutException) when (!running.IsCompleted)
+        {
+            throw new HandlerAbandonedException(handler.Name, limit, running);
+        }
+        catch (Exception) when (running.IsCompleted && !stopping.IsCancellationRequested)
+        {
+            // It ended (cancelled or failed) and let go of the connection: an ordinary timeout.
+        }
+
+        throw new TimeoutException($"the handler did not finish within {limit}");
     }
+
+    /// <summary>How long a timed-out handler gets to stop after its token is cancelled before its connection is given up.</summary>
+    internal static readonly TimeSpan AbandonGrace = TimeSpan.FromSeconds(5);
 }

@@ -40,7 +40,7 @@ internal sealed class OutboxRelayService : BackgroundService
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OutboxSdk.Relay");
         _sql = new RelaySql(_options.Schema, _options.EffectiveNotifyChannel);
         var handlers = new MessageHandlers(scopes, decoder, invoker, _options, time, _logger);
-        _delivery = new MessageDelivery(_sql, handlers, _options, _logger);
+        _delivery = new MessageDelivery(_sql, _dataSource, handlers, _options, _logger);
         _delivery.RetryScheduled += OnRetryScheduled;
     }
 

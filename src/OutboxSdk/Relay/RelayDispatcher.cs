@@ -224,11 +224,22 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
                     connection ??= await dataSource.OpenConnectionAsync(stopping).ConfigureAwait(false);
                     await delivery.DeliverAsync(connection, group, states, stopping).ConfigureAwait(false);
                 }
+                catch (DeliveryConnectionLostException e)
+                {
+                    // The attempt was recorded; the connection may still be in use by an abandoned handler, so it is
+                    // disposed only once that handler has ended (its server session is gone already).
+                    RelayLog.ConnectionAbandoned(logger, e.InnerException ?? e);
+                    if (connection is not null)
+                    {
+                        _ = DisposeWhenDoneAsync(connection, e.Running);
+                        connection = null;
+                    }
+                }
                 catch (Exception e)
                 {
                     if (e is not OperationCanceledException || !stopping.IsCancellationRequested)
                     {
-                        RelayLog.DeliveryFaulted(logger, string.Join(", ", keys.Select(k => k.Queue.Key)), e);
+                        RelayLog.DeliveryFaulted(logger, string.Join(", ", keys.Select(k => ClaimedMessage.DescribeKey(k.Queue.Key))), e);
                     }
 
                     // Stopping, or a fault: whatever completed was committed; the rest stays queued in the database.
@@ -249,6 +260,27 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    private static async Task DisposeWhenDoneAsync(NpgsqlConnection connection, Task running)
+    {
+        try
+        {
+            await running.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The handler's own outcome was recorded already as a timeout.
+        }
+
+        try
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException)
+        {
+            // Its session was ended on the server; closing a broken connection may complain.
         }
     }
 

@@ -14,4 +14,6 @@ internal static class RelayEventIds
     public const int DuplicateSkipped = 1008;
     public const int TriggerChannelInstalled = 1009;
     public const int DeliveryFaulted = 1010;
+    public const int SessionNotEnded = 1011;
+    public const int ConnectionAbandoned = 1012;
 }

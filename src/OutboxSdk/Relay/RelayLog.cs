@@ -36,4 +36,10 @@ internal static partial class RelayLog
 
     [LoggerMessage(RelayEventIds.TriggerChannelInstalled, LogLevel.Information, "Outbox relay made the enqueue trigger of schema {Schema} notify its channel {Channel}")]
     public static partial void TriggerChannelInstalled(ILogger logger, string schema, string channel);
+
+    [LoggerMessage(RelayEventIds.SessionNotEnded, LogLevel.Warning, "Outbox relay could not end the session {Backend} of a delivery whose handler timed out; its rows stay locked until that connection closes")]
+    public static partial void SessionNotEnded(ILogger logger, int backend, Exception exception);
+
+    [LoggerMessage(RelayEventIds.ConnectionAbandoned, LogLevel.Warning, "Outbox relay gave up a delivery connection (a handler did not stop after its timeout, or the rollback failed); the attempt was recorded and delivery goes on")]
+    public static partial void ConnectionAbandoned(ILogger logger, Exception exception);
 }
