@@ -22,18 +22,53 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     public string ConnectionString => Postgres.ConnectionString;
 
+    /// <summary>The server's self-signed certificate (CN and SAN 127.0.0.1), for clients that verify it.</summary>
+    public string CertificateFile => Path.Combine(Postgres.Folder, "data", "server.crt");
+
+    /// <summary>Members of this group role may connect over TLS only (pg_hba hostnossl ... reject).</summary>
+    public const string TlsOnlyGroup = "tls_only";
+
     public async Task InitializeAsync()
     {
         _postgres = await LocalPostgres.StartAsync();
-        var hba = Path.Combine(_postgres.Folder, "data", "pg_hba.conf");
-        await File.WriteAllTextAsync(hba, """
-            # written by the hardening tests: the superuser keeps trust, every other role needs its password
+        var data = Path.Combine(_postgres.Folder, "data");
+        await CreateCertificateAsync(data);
+        await File.WriteAllTextAsync(Path.Combine(data, "pg_hba.conf"), $"""
+            # written by the hardening tests: the superuser keeps trust, every other role needs its password,
+            # and members of {TlsOnlyGroup} must also use TLS
             local all all trust
             host all postgres 127.0.0.1/32 trust
+            hostnossl all +{TlsOnlyGroup} 127.0.0.1/32 reject
             host all all 127.0.0.1/32 scram-sha-256
 
             """);
+        await ExecuteAsync($"CREATE ROLE {TlsOnlyGroup} NOLOGIN");
+        await ExecuteAsync("ALTER SYSTEM SET ssl = on");
         await ExecuteAsync("SELECT pg_reload_conf()");
+    }
+
+    // A key the server accepts: owned by the server's user (the data folder's owner) and readable by it alone.
+    private static async Task CreateCertificateAsync(string data)
+    {
+        await RunAsync("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", Path.Combine(data, "server.key"), "-out", Path.Combine(data, "server.crt"));
+        await RunAsync("chown", "--reference=" + data, Path.Combine(data, "server.key"), Path.Combine(data, "server.crt"));
+        await RunAsync("chmod", "600", Path.Combine(data, "server.key"));
+    }
+
+    private static async Task RunAsync(string file, params string[] args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
+        _ = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{file} failed: {await error}");
     }
 
     public async Task DisposeAsync()
