@@ -82,6 +82,8 @@ public sealed class BadPayloadTests(PostgresFixture fixture) : IAsyncLifetime
         var host = await TestHost.StartAsync(_schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o => o.DataSource = _dataSource, logs);
         try
         {
+            await Recorder.WaitUntilAsync(() => fixture.ScalarAsync<bool>($"SELECT to_regclass('\"{_schema}\".pending') IS NOT NULL"), "the relay's queue table");
+
             // A queue row without its message, as a hand-made DELETE or a partition dropped by hand leaves it; id 0
             // sorts before every real row, so the good message can only be delivered after it.
             await fixture.ExecuteAsync($"INSERT INTO \"{_schema}\".pending (id, created_at, partition_key) VALUES (0, now(), 'k')");
