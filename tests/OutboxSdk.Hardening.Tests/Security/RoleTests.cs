@@ -2,6 +2,7 @@ using Hardening.Tests.BadInput;
 using Hardening.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using OutboxSdk.Cli;
 using OutboxSdk.DeadLetters;
 using OutboxSdk.Generated;
 
@@ -102,6 +103,15 @@ public sealed class RoleTests(PostgresFixture fixture)
             await Recorder.WaitUntilAsync(async () => (await deadLetters.ListAsync()) is [{ } again] && again.Id != letter.Id, "the replayed letter dead-lettered again");
             Assert.Equal(new Ping("r", 0), Assert.Single(relay.Services.GetRequiredService<Recorder>().Seen));
             Assert.DoesNotContain(logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal) && !l.Contains("moved to dead letters", StringComparison.Ordinal));
+
+            // The tool's read and repair verbs work with the relay role too.
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            var connection = roles.ConnectionString(roles.Relay);
+            Assert.True(OutboxCli.Run(["status", "--connection", connection, "--schema", roles.Schema], stdout, stderr) == 0, stderr.ToString());
+            Assert.True(OutboxCli.Run(["dead-letters", "list", "--connection", connection, "--schema", roles.Schema], stdout, stderr) == 0, stderr.ToString());
+            var id = (await deadLetters.ListAsync())[0].Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(OutboxCli.Run(["dead-letters", "discard", id, "--connection", connection, "--schema", roles.Schema], stdout, stderr) == 0, stderr.ToString());
         }
         finally
         {
