@@ -1,4 +1,5 @@
 using Npgsql;
+using OutboxSdk.Avro.Compatibility;
 
 namespace OutboxSdk.Hosting;
 
@@ -50,6 +51,13 @@ public sealed class OutboxOptions
 
     /// <summary>How the change feed builds typed changes (unchanged-TOAST policy); see docs/change-feed.md.</summary>
     public OutboxSdk.ChangeFeed.ChangeFeedOptions ChangeFeed { get; } = new();
+
+    /// <summary>
+    /// How a new version of a message schema must relate to the versions registered in the outbox's <c>schemas</c>
+    /// table; startup refuses a schema that breaks it, naming subject, field and rule. Default
+    /// <see cref="CompatibilityLevel.Backward"/>: the new type reads every message the previous version wrote.
+    /// </summary>
+    public CompatibilityLevel SchemaCompatibility { get; set; } = CompatibilityLevel.Backward;
 
     /// <summary>The LISTEN/NOTIFY channel; default <c>outbox_&lt;schema&gt;</c>.</summary>
     public string? NotifyChannel { get; set; }

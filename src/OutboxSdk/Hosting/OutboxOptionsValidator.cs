@@ -33,6 +33,11 @@ public sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
             failures.Add("OutboxOptions.RelayMode: Replication is not supported yet; use RelayMode.Notify (the default), or set RunRelay = false in a publisher-only service.");
         }
 
+        if (!Enum.IsDefined(options.SchemaCompatibility))
+        {
+            failures.Add($"OutboxOptions.SchemaCompatibility ({(int)options.SchemaCompatibility}) is not a CompatibilityLevel; the default is Backward.");
+        }
+
         ValidateRetry(options.Retry, failures);
         // Retention is checked by its own validator (Retention/RetentionOptionsValidator).
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
