@@ -1,11 +1,11 @@
 using System.Text;
-using OutboxSdk.Relay;
+using OutboxSdk.Migrations;
 
 namespace OutboxSdk.Schema;
 
 /// <summary>
-/// The SQL that sets up least-privileged roles for an outbox schema (docs/security.md): the relay's queue, created
-/// by the owner as the relay itself would, and the GRANTs of a publisher role (publishes, nothing else) and a relay
+/// The SQL that sets up least-privileged roles for an outbox schema (docs/security.md): for a custom notify channel
+/// the enqueue trigger's function, installed by the owner as the relay itself would, and the GRANTs of a publisher role (publishes, nothing else) and a relay
 /// role (delivers). Printed by <c>outbox script --roles</c>; to be run by the owner of the outbox tables after the
 /// migrations. Idempotent; every identifier is quoted.
 /// </summary>
@@ -18,8 +18,8 @@ public static class OutboxRoles
     public const string DefaultRelay = "outbox_relay";
 
     /// <summary>
-    /// The script for <paramref name="schema"/>: the Notify relay's queue table and trigger (notifying
-    /// <paramref name="channel"/>, default <c>outbox_&lt;schema&gt;</c>), then the GRANTs. The roles must exist
+    /// The script for <paramref name="schema"/>: when <paramref name="channel"/> is not the default
+    /// <c>outbox_&lt;schema&gt;</c>, the enqueue trigger's function made to notify it; then the GRANTs. The roles must exist
     /// (<c>CREATE ROLE ... LOGIN PASSWORD ...</c>, left to the DBA because it holds a secret).
     /// </summary>
     public static string Script(string schema = OutboxSchema.DefaultSchema, string? channel = null, string publisher = DefaultPublisher, string relay = DefaultRelay)
@@ -27,27 +27,13 @@ public static class OutboxRoles
         var s = OutboxSchema.QuoteIdentifier(schema);
         var p = OutboxSchema.QuoteIdentifier(publisher);
         var r = OutboxSchema.QuoteIdentifier(relay);
-        var sql = new RelaySql(schema, channel ?? "outbox_" + schema);
-        var pending = sql.PendingRegclass.Replace("'", "''", StringComparison.Ordinal);
         var text = new StringBuilder();
         text.Append($"""
             -- OutboxSdk roles for schema {s} (docs/security.md). Run as the owner of the outbox tables, after the
             -- migrations ('outbox migrate' or the SQL of 'outbox script'). Idempotent.
             BEGIN;
 
-            -- The Notify relay's queue table and trigger, exactly as the relay creates them at startup: a relay that
-            -- does not own the tables finds them here and changes nothing. Rows already written are queued once.
-            DO $outbox_relay_setup$
-            DECLARE
-                created boolean := to_regclass('{pending}') IS NULL;
-            BEGIN
-            {sql.Setup.TrimEnd()}
-            IF created THEN
-            {sql.Backfill.TrimEnd()};
-            END IF;
-            END
-            $outbox_relay_setup$;
-
+            {ChannelSql(schema, channel)}
             -- The application's role: publishes (INSERT into messages, whose trigger queues the row) and registers
             -- its message schemas at startup. It cannot read, change or delete messages, nor touch anything else.
             GRANT USAGE ON SCHEMA {s} TO {p};
@@ -73,4 +59,11 @@ public static class OutboxRoles
             """);
         return text.ToString();
     }
+
+    // The queue table and trigger are migration 2; only a custom channel changes the trigger's function, which a
+    // relay role that does not own it could not do at startup.
+    private static string ChannelSql(string schema, string? channel) =>
+        channel is null || channel == RelayQueueMigration.DefaultChannel(schema)
+            ? "-- The relay's queue table and trigger come with the migrations (version 2); the default channel needs nothing more."
+            : "-- The enqueue trigger notifies the custom channel the relay listens on.\n" + RelayQueueMigration.EnqueueFunctionSql(schema, channel).TrimEnd();
 }
