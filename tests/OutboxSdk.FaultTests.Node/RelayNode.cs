@@ -1,0 +1,76 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using OutboxSdk.Generated;
+using OutboxSdk.Hosting;
+using OutboxSdk.Schema;
+
+namespace OutboxSdk.FaultTests.Node;
+
+/// <summary>
+/// <c>relay --connection cs --schema s --mode Notify|Replication --instance name --deliveries folder</c>
+/// [--handler-timeout-ms 1500] [--max-attempts 6]: an application instance that runs only the relay, until killed.
+/// Its connections carry the application name <c>fault-relay-&lt;instance&gt;</c>, so the suite can find and terminate them.
+/// </summary>
+public static class RelayNode
+{
+    public static async Task<int> RunAsync(NodeArguments arguments)
+    {
+        var schema = arguments.Text("schema");
+        var instance = arguments.Text("instance", "1");
+        var mode = Enum.Parse<RelayMode>(arguments.Text("mode", nameof(RelayMode.Notify)), ignoreCase: true);
+        var handlerTimeout = TimeSpan.FromMilliseconds(arguments.Int("handler-timeout-ms", 1500));
+        var connection = new NpgsqlConnectionStringBuilder(arguments.Text("connection"))
+        {
+            ApplicationName = "fault-relay-" + instance,
+            MaxPoolSize = 30,
+            Timeout = 5, // connecting through a stalled proxy must fail and be retried, not wait the default 15 s
+        }.ConnectionString;
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.AddProvider(new StderrLoggerProvider(LogLevel.Warning));
+        builder.Services.AddSingleton(new DeliveryLog(arguments.Text("deliveries"), instance));
+        builder.Services.AddSingleton(new HandlerSettings(OutboxSchema.QuoteIdentifier(schema) + ".\"fault_effects\"", instance, handlerTimeout * 2));
+        builder.Services.AddOutbox(o =>
+        {
+            o.ConnectionString = connection;
+            o.Schema = schema;
+            o.RelayMode = mode;
+            o.PollInterval = TimeSpan.FromMilliseconds(500);
+            o.Retry.MaxAttempts = arguments.Int("max-attempts", 6);
+            o.Retry.InitialDelay = TimeSpan.FromMilliseconds(20);
+            o.Retry.MaxDelay = TimeSpan.FromMilliseconds(250);
+            o.Retry.HandlerTimeout = handlerTimeout;
+            ConfigureMode(o, mode, schema);
+        });
+        builder.Services.AddOutboxSdkFaultTestsNodeOutboxTypes();
+        using var host = builder.Build();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            // Startup met the fault (the database restarting, its connection terminated): the suite restarts us.
+            await Console.Error.WriteLineAsync($"{DateTime.UtcNow:HH:mm:ss.fff} startup failed: {e.GetType().Name}: {e.Message}");
+            return 3;
+        }
+
+        Console.WriteLine("relay started");
+        await host.WaitForShutdownAsync();
+        return 0;
+    }
+
+    /// <summary>The settings a relay mode needs beyond <see cref="OutboxOptions.RelayMode"/>: one line per mode.</summary>
+    private static void ConfigureMode(OutboxOptions options, RelayMode mode, string schema)
+    {
+        switch (mode)
+        {
+            case RelayMode.Notify:
+                break; // the channel defaults to outbox_<schema>
+            default:
+                throw new ArgumentException($"the fault node does not configure relay mode {mode} yet: add its options in RelayNode.ConfigureMode (schema {schema})");
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace OutboxSdk.FaultTests;
+
+/// <summary>
+/// Runs one scenario in one relay mode: creates its schema and ledger, starts the relay instances and the publisher
+/// as processes, injects the scenario's fault at random gaps while the publisher streams, lets the relays drain,
+/// stops them, reads the ledger back and returns the verdict's table row. Logs and delivery files of a run are kept
+/// under <c>fault-runs/&lt;schema&gt;</c> in the output folder when it fails, deleted when it passes.
+/// </summary>
+internal static class ScenarioRun
+{
+    public static async Task<(ScenarioRow Row, string Folder)> RunAsync(FaultCluster cluster, FaultScenario scenario, string mode, ITestOutputHelper output)
+    {
+        var budget = FaultBudget.Current;
+        var seed = (budget.BaseSeed * 100) + FaultScenarios.All.ToList().IndexOf(scenario);
+        var random = new Random(seed);
+        var schema = $"f_{scenario.Name.Replace('-', '_')}_{mode.ToLowerInvariant()}_{Guid.NewGuid().ToString("N")[..6]}";
+        var quoted = "\"" + schema + "\"";
+        var folder = Path.Combine(AppContext.BaseDirectory, "fault-runs", schema);
+        var deliveries = Path.Combine(folder, "deliveries");
+        Directory.CreateDirectory(deliveries);
+        var postgres = cluster.Postgres;
+
+        await using var admin = postgres.CreateDataSource();
+        await using (var create = admin.CreateCommand(Ledger.CreateSql(quoted)))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await using var proxy = scenario.ThroughProxy ? new TcpProxy(postgres.Port) : null;
+        var relayConnection = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Port = proxy?.Port ?? postgres.Port }.ConnectionString;
+        var faults = new List<InjectedFault>();
+        var fleet = new RelayFleet(scenario.Relays, slot => NodeProcess.Start("relay",
+            ["--connection", relayConnection, "--schema", schema, "--mode", mode, "--instance", (slot + 1).ToString(CultureInfo.InvariantCulture), "--deliveries", deliveries],
+            Path.Combine(folder, $"relay-{slot + 1}.log")));
+        Verdict verdict;
+        int kills;
+        try
+        {
+            using var publisher = NodeProcess.Start("publisher",
+                ["--connection", postgres.ConnectionString, "--schema", schema, "--seed", seed.ToString(CultureInfo.InvariantCulture),
+                 "--rate", budget.Rate.ToString(CultureInfo.InvariantCulture), "--seconds", budget.Stream.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+                 "--poison", Number(scenario.Mix.Poison), "--flaky", Number(scenario.Mix.Flaky), "--hang", Number(scenario.Mix.Hang)],
+                Path.Combine(folder, "publisher.log"));
+            var targets = new FaultTargets(postgres, fleet, proxy, admin);
+            while (scenario.Inject is { } inject)
+            {
+                var gap = budget.Gap(random, scenario.MinGapSeconds, scenario.MaxGapSeconds);
+                if (await Task.WhenAny(publisher.Exited, Task.Delay(gap)) == publisher.Exited)
+                {
+                    break;
+                }
+
+                var start = DateTime.UtcNow;
+                var what = await inject(targets, random);
+                faults.Add(new InjectedFault(start, DateTime.UtcNow, what));
+            }
+
+            var exit = await publisher.Exited;
+            Assert.True(exit == 0, $"the publisher exited with {exit}; see {publisher.LogPath}");
+
+            // Settle: the relays run on, fault-free, until the ledger is complete and the backlog empty, or time runs out.
+            var deadline = DateTime.UtcNow + budget.SettleTimeout;
+            do
+            {
+                verdict = Verdict.Of(await Ledger.ReadAsync(admin, quoted, deliveries, RelayModes.BacklogSql(mode, quoted)), faults);
+            }
+            while (!verdict.Settled && DateTime.UtcNow < deadline && await Pause());
+        }
+        finally
+        {
+            kills = fleet.Kills;
+            await fleet.DisposeAsync();
+        }
+
+        // Read once more with every relay gone, so nothing moves under the count.
+        verdict = Verdict.Of(await Ledger.ReadAsync(admin, quoted, deliveries, RelayModes.BacklogSql(mode, quoted)), faults);
+        var row = new ScenarioRow(scenario.Name, mode, seed, scenario.Relays, scenario.Inject is null ? 0 : faults.Count, fleet.UnexpectedExits, verdict);
+        await File.WriteAllLinesAsync(Path.Combine(folder, "faults.log"), faults.Select(f => $"{f.Start:HH:mm:ss.fff} +{(f.End - f.Start).TotalSeconds:F2}s {f.What}"));
+        output.WriteLine($"{scenario.Name} ({mode}), seed {seed}, schema {schema}: {faults.Count} fault(s), {kills} kill(s), {fleet.UnexpectedExits} unexpected relay exit(s), backlog {verdict.Backlog}");
+        foreach (var fault in faults)
+        {
+            output.WriteLine($"  {fault.Start:HH:mm:ss.fff} {fault.What}");
+        }
+
+        foreach (var example in verdict.Examples)
+        {
+            output.WriteLine("  " + example);
+        }
+
+        return (row, folder);
+    }
+
+    /// <summary>Drops the run's schema and files after a passing run; a failing one keeps them for inspection.</summary>
+    public static async Task CleanUpAsync(FaultCluster cluster, ScenarioRow row, string folder)
+    {
+        await using var admin = cluster.Postgres.CreateDataSource();
+        await using var drop = admin.CreateCommand($"DROP SCHEMA IF EXISTS \"{Path.GetFileName(folder)}\" CASCADE");
+        await drop.ExecuteNonQueryAsync();
+        Directory.Delete(folder, recursive: true);
+        _ = row;
+    }
+
+    private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static async Task<bool> Pause()
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        return true;
+    }
+}
