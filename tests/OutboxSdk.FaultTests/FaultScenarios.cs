@@ -22,13 +22,13 @@ internal sealed record FaultScenario(
     HandlerMix Mix,
     double MinGapSeconds,
     double MaxGapSeconds,
-    Func<FaultTargets, Random, Task<string>>? Inject);
+    Func<FaultTargets, Random, Task<InjectedFault>>? Inject);
 
 internal static class FaultScenarios
 {
     private static readonly HandlerMix Background = new(Poison: 0.005, Flaky: 0.03, Hang: 0);
 
-    public static FaultScenario RelaySigkill { get; } = new("relay-sigkill", 1, false, Background, 0.8, 2.0, (t, r) => t.Fleet.KillRandomAsync(r));
+    public static FaultScenario RelaySigkill { get; } = new("relay-sigkill", 1, false, Background, 0, 0.3, (t, r) => t.Fleet.KillRandomAsync(r, 2.0));
 
     public static FaultScenario PostgresRestartFast { get; } = new("postgres-restart-fast", 1, false, Background, 3, 4.5,
         (t, _) => RestartAsync(t, LocalPostgresShutdown.Fast));
@@ -40,9 +40,9 @@ internal static class FaultScenarios
 
     public static FaultScenario ProxyCutAndStall { get; } = new("proxy-cut-and-stall", 1, true, Background, 1.5, 3, CutOrStallAsync);
 
-    public static FaultScenario TwoRelays { get; } = new("two-relays-sigkill", 2, false, Background, 1, 2, (t, r) => t.Fleet.KillRandomAsync(r));
+    public static FaultScenario TwoRelays { get; } = new("two-relays-sigkill", 2, false, Background, 0, 0.5, (t, r) => t.Fleet.KillRandomAsync(r, 2.0));
 
-    public static FaultScenario ThreeRelays { get; } = new("three-relays-sigkill", 3, false, Background, 1, 2, (t, r) => t.Fleet.KillRandomAsync(r));
+    public static FaultScenario ThreeRelays { get; } = new("three-relays-sigkill", 3, false, Background, 0, 0.5, (t, r) => t.Fleet.KillRandomAsync(r, 2.0));
 
     public static FaultScenario HandlerFaults { get; } = new("handler-faults", 1, false, new HandlerMix(Poison: 0.02, Flaky: 0.1, Hang: 0.01), 0, 0, null);
 
@@ -51,33 +51,37 @@ internal static class FaultScenarios
 
     public static int Count => All.Count;
 
-    private static async Task<string> RestartAsync(FaultTargets targets, LocalPostgresShutdown mode)
+    private static async Task<InjectedFault> RestartAsync(FaultTargets targets, LocalPostgresShutdown mode)
     {
+        var start = DateTime.UtcNow;
         await targets.Postgres.RestartAsync(mode, TimeSpan.FromSeconds(1));
         targets.Admin.Clear(); // its pooled connections died with the server
-        return $"restart Postgres ({mode.ToString().ToLowerInvariant()} shutdown, 1 s down)";
+        return new InjectedFault(start, DateTime.UtcNow, $"restart Postgres ({mode.ToString().ToLowerInvariant()} shutdown, 1 s down)");
     }
 
-    private static async Task<string> TerminateAsync(FaultTargets targets, Random random)
+    private static async Task<InjectedFault> TerminateAsync(FaultTargets targets, Random random)
     {
+        var start = DateTime.UtcNow;
         await using var command = targets.Admin.CreateCommand(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name LIKE 'fault-relay-%' AND pid <> pg_backend_pid()");
         var count = (long)(await command.ExecuteScalarAsync())!;
-        return string.Create(CultureInfo.InvariantCulture, $"pg_terminate_backend of {count} relay connection(s)");
+        return new InjectedFault(start, DateTime.UtcNow, string.Create(CultureInfo.InvariantCulture, $"pg_terminate_backend of {count} relay connection(s)"));
     }
 
-    private static async Task<string> CutOrStallAsync(FaultTargets targets, Random random)
+    private static async Task<InjectedFault> CutOrStallAsync(FaultTargets targets, Random random)
     {
         var proxy = targets.Proxy!;
+        var start = DateTime.UtcNow;
         if (random.NextDouble() < 0.4)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"cut {proxy.CutAll()} connection(s)");
+            return new InjectedFault(start, DateTime.UtcNow, string.Create(CultureInfo.InvariantCulture, $"cut {proxy.CutAll()} connection(s)"));
         }
 
         var stall = TimeSpan.FromSeconds(1 + random.NextDouble() * 3);
         await proxy.StallAsync(stall);
-        return random.NextDouble() < 0.5
+        var what = random.NextDouble() < 0.5
             ? string.Create(CultureInfo.InvariantCulture, $"stall {stall.TotalSeconds:F1} s, then cut {proxy.CutAll()} connection(s)")
             : string.Create(CultureInfo.InvariantCulture, $"stall {stall.TotalSeconds:F1} s");
+        return new InjectedFault(start, DateTime.UtcNow, what);
     }
 }

@@ -11,6 +11,10 @@ internal sealed class NodeProcess : IDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>What RelayNode prints once its host started.</summary>
+    public const string ReadyLine = "relay started";
 
     private NodeProcess(Process process, StreamWriter log)
     {
@@ -22,6 +26,9 @@ internal sealed class NodeProcess : IDisposable
 
     /// <summary>Whether the suite killed it (as opposed to it exiting by itself).</summary>
     public bool KilledBySuite { get; private set; }
+
+    /// <summary>Completes when the process printed <see cref="ReadyLine"/> (a relay whose host started).</summary>
+    public Task Ready => _ready.Task;
 
     /// <summary>Completes with the exit code.</summary>
     public Task<int> Exited { get; private set; } = Task.FromResult(-1);
@@ -46,7 +53,14 @@ internal sealed class NodeProcess : IDisposable
         var log = new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var node = new NodeProcess(process, log);
-        process.OutputDataReceived += (_, e) => node.Write(e.Data);
+        process.OutputDataReceived += (_, e) =>
+        {
+            node.Write(e.Data);
+            if (e.Data == ReadyLine)
+            {
+                node._ready.TrySetResult();
+            }
+        };
         process.ErrorDataReceived += (_, e) => node.Write(e.Data);
         process.Start();
         node.Exited = node.WaitAsync();
@@ -105,6 +119,7 @@ internal sealed class NodeProcess : IDisposable
     {
         await _process.WaitForExitAsync();
         var code = _process.ExitCode;
+        _ready.TrySetCanceled();
         Write($"-- exited with {code}{(KilledBySuite ? " (killed by the suite)" : "")}");
         return code;
     }

@@ -31,19 +31,45 @@ internal sealed class RelayFleet : IAsyncDisposable
 
     public int UnexpectedExits => Volatile.Read(ref _unexpectedExits);
 
-    /// <summary>SIGKILLs the relay in a random slot; its supervisor starts a new one.</summary>
-    public async Task<string> KillRandomAsync(Random random)
+    /// <summary>
+    /// SIGKILLs the relay in a random slot at a random point of its work: once it has started (a kill while the
+    /// runtime loads would hit nothing of ours), after a random 0–<paramref name="maxRunSeconds"/> s more. Its
+    /// supervisor starts a new one.
+    /// </summary>
+    public async Task<InjectedFault> KillRandomAsync(Random random, double maxRunSeconds)
     {
         var slot = random.Next(_current.Length);
         var process = Volatile.Read(ref _current[slot]);
-        if (process is null)
+        for (var waited = 0; process is null && waited < 600; waited++)
         {
-            return $"relay {slot + 1}: none running";
+            await Task.Delay(100); // between a death and its restart
+            process = Volatile.Read(ref _current[slot]);
         }
 
+        if (process is null)
+        {
+            throw new InvalidOperationException($"relay {slot + 1} did not come back within a minute");
+        }
+
+        await Task.WhenAny(process.Ready, Task.Delay(TimeSpan.FromMinutes(1)));
+        await Task.Delay(TimeSpan.FromSeconds(random.NextDouble() * maxRunSeconds));
+        var start = DateTime.UtcNow;
         await process.KillAsync();
         Interlocked.Increment(ref _kills);
-        return $"SIGKILL relay {slot + 1} (pid {process.Pid})";
+        return new InjectedFault(start, DateTime.UtcNow, $"SIGKILL relay {slot + 1} (pid {process.Pid})");
+    }
+
+    /// <summary>Waits until every slot's relay has started (the stream then begins with the relays running).</summary>
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        for (var slot = 0; slot < _current.Length; slot++)
+        {
+            while (Volatile.Read(ref _current[slot]) is not { Ready.IsCompletedSuccessfully: true } && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -8,7 +8,7 @@ namespace OutboxSdk.FaultTests;
 /// Runs one scenario in one relay mode: creates its schema and ledger, starts the relay instances and the publisher
 /// as processes, injects the scenario's fault at random gaps while the publisher streams, lets the relays drain,
 /// stops them, reads the ledger back and returns the verdict's table row. Logs and delivery files of a run are kept
-/// under <c>fault-runs/&lt;schema&gt;</c> in the output folder when it fails, deleted when it passes.
+/// under <c>fault-runs/&lt;schema&gt;</c> in the output folder (the delivery files only when it fails).
 /// </summary>
 internal static class ScenarioRun
 {
@@ -40,6 +40,7 @@ internal static class ScenarioRun
         int kills;
         try
         {
+            await fleet.WaitReadyAsync(TimeSpan.FromMinutes(1));
             using var publisher = NodeProcess.Start("publisher",
                 ["--connection", postgres.ConnectionString, "--schema", schema, "--seed", seed.ToString(CultureInfo.InvariantCulture),
                  "--rate", budget.Rate.ToString(CultureInfo.InvariantCulture), "--seconds", budget.Stream.TotalSeconds.ToString(CultureInfo.InvariantCulture),
@@ -54,9 +55,7 @@ internal static class ScenarioRun
                     break;
                 }
 
-                var start = DateTime.UtcNow;
-                var what = await inject(targets, random);
-                faults.Add(new InjectedFault(start, DateTime.UtcNow, what));
+                faults.Add(await inject(targets, random));
             }
 
             var exit = await publisher.Exited;
@@ -94,13 +93,13 @@ internal static class ScenarioRun
         return (row, folder);
     }
 
-    /// <summary>Drops the run's schema and files after a passing run; a failing one keeps them for inspection.</summary>
+    /// <summary>Drops the run's schema and delivery files after a passing run (the logs stay); a failing one keeps all for inspection.</summary>
     public static async Task CleanUpAsync(FaultCluster cluster, ScenarioRow row, string folder)
     {
         await using var admin = cluster.Postgres.CreateDataSource();
         await using var drop = admin.CreateCommand($"DROP SCHEMA IF EXISTS \"{Path.GetFileName(folder)}\" CASCADE");
         await drop.ExecuteNonQueryAsync();
-        Directory.Delete(folder, recursive: true);
+        Directory.Delete(Path.Combine(folder, "deliveries"), recursive: true);
         _ = row;
     }
 
