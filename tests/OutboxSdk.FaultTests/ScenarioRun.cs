@@ -68,6 +68,11 @@ internal static class ScenarioRun
                 verdict = Verdict.Of(await Ledger.ReadAsync(admin, quoted, deliveries, RelayModes.BacklogSql(mode, quoted)), faults);
             }
             while (!verdict.Settled && DateTime.UtcNow < deadline && await Pause());
+            if (!verdict.Settled)
+            {
+                // A stuck relay: what its connections are doing and what is still queued, while it still runs.
+                await File.WriteAllTextAsync(Path.Combine(folder, "stuck.txt"), await Diagnostics.DescribeAsync(admin, quoted));
+            }
         }
         finally
         {

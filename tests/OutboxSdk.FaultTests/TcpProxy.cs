@@ -91,7 +91,11 @@ internal sealed class TcpProxy : IAsyncDisposable
     {
         try
         {
-            client.Client.LingerState = new LingerOption(true, 0); // close with RST, not FIN
+            if (client.Client is { } socket)
+            {
+                socket.LingerState = new LingerOption(true, 0); // close with RST, not FIN
+            }
+
             client.Close();
         }
         catch (SocketException)
