@@ -26,6 +26,12 @@ public static class Behaviours
     /// <summary>The first attempt hangs past HandlerTimeout, ignoring its cancellation token; the next one succeeds.</summary>
     public const int Hang = 3;
 
+    /// <summary>
+    /// The first attempt's write through IOutboxContext takes longer than HandlerTimeout (<c>pg_sleep</c> on the
+    /// delivery's connection, with the handler's token passed, as a well-behaved handler does); the next one is quick.
+    /// </summary>
+    public const int SlowContextWrite = 4;
+
     /// <summary>How many attempts of a flaky message fail: 1 or 2, fixed by its id so every relay process agrees.</summary>
     public static int FlakyFailures(Guid id) => 1 + (id.ToByteArray()[15] & 1);
 }

@@ -27,6 +27,14 @@ public sealed class FaultEventHandler(IOutboxContext context, DeliveryLog log, H
                 // wakes up it has been abandoned, and it must not record anything.
                 await Task.Delay(settings.HangFor, CancellationToken.None);
                 throw new TimeoutException($"hung handler of {notification.Id} woke up after being abandoned");
+            case Behaviours.SlowContextWrite when context.Attempt == 1:
+                await using (var slow = new NpgsqlCommand("SELECT pg_sleep($1)", context.Connection, context.Transaction))
+                {
+                    slow.Parameters.Add(new() { Value = settings.HangFor.TotalSeconds });
+                    await slow.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                break;
         }
 
         cancellationToken.ThrowIfCancellationRequested();

@@ -12,7 +12,7 @@ namespace OutboxSdk.FaultTests.Node;
 
 /// <summary>
 /// <c>publisher --connection cs --schema s --seed n --rate msgs/s --seconds n</c> [--keys 40] [--rollback 0.1]
-/// [--poison 0.005] [--flaky 0.03] [--hang 0] [--effect 0.7]: publishes a paced stream of <see cref="FaultEvent"/>s in
+/// [--poison 0.005] [--flaky 0.03] [--hang 0] [--slow-write 0] [--effect 0.7]: publishes a paced stream of <see cref="FaultEvent"/>s in
 /// transactions of one to four messages. Each committed message has a row in <c>fault_ledger</c> written in the same
 /// transaction — the ledger is true whatever happened to the COMMIT's reply. Rolled-back transactions (a fraction
 /// chosen at random) are recorded in <c>fault_rolled_back</c> after the rollback. A failed transaction (the database
@@ -29,6 +29,7 @@ public static class Publisher
         var keys = arguments.Int("keys", 40);
         var (rollback, poison, flaky, hang, effect) = (arguments.Double("rollback", 0.1), arguments.Double("poison", 0.005),
             arguments.Double("flaky", 0.03), arguments.Double("hang", 0), arguments.Double("effect", 0.7));
+        var slowWrite = arguments.Double("slow-write", 0);
         var s = OutboxSchema.QuoteIdentifier(schema);
 
         await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(arguments.Text("connection"))
@@ -65,7 +66,11 @@ public static class Publisher
             {
                 var key = random.Next(keys);
                 var roll = random.NextDouble();
-                var behaviour = roll < poison ? Behaviours.Poison : roll < poison + flaky ? Behaviours.Flaky : roll < poison + flaky + hang ? Behaviours.Hang : Behaviours.Normal;
+                var behaviour = roll < poison ? Behaviours.Poison
+                    : roll < poison + flaky ? Behaviours.Flaky
+                    : roll < poison + flaky + hang ? Behaviours.Hang
+                    : roll < poison + flaky + hang + slowWrite ? Behaviours.SlowContextWrite
+                    : Behaviours.Normal;
                 batch[i] = new FaultEvent(Guid.NewGuid(), "k" + key, ++seqs[key], behaviour, random.NextDouble() < effect);
             }
 

@@ -34,7 +34,8 @@ internal static class ScenarioRun
         var relayConnection = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Port = proxy?.Port ?? postgres.Port }.ConnectionString;
         var faults = new List<InjectedFault>();
         var fleet = new RelayFleet(scenario.Relays, slot => NodeProcess.Start("relay",
-            ["--connection", relayConnection, "--schema", schema, "--mode", mode, "--instance", (slot + 1).ToString(CultureInfo.InvariantCulture), "--deliveries", deliveries],
+            ["--connection", relayConnection, "--schema", schema, "--mode", mode, "--instance", (slot + 1).ToString(CultureInfo.InvariantCulture), "--deliveries", deliveries,
+             "--handler-timeout-ms", ((int)scenario.HandlerTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)],
             Path.Combine(folder, $"relay-{slot + 1}.log")));
         Verdict verdict;
         int kills;
@@ -44,7 +45,7 @@ internal static class ScenarioRun
             using var publisher = NodeProcess.Start("publisher",
                 ["--connection", postgres.ConnectionString, "--schema", schema, "--seed", seed.ToString(CultureInfo.InvariantCulture),
                  "--rate", budget.Rate.ToString(CultureInfo.InvariantCulture), "--seconds", budget.Stream.TotalSeconds.ToString(CultureInfo.InvariantCulture),
-                 "--poison", Number(scenario.Mix.Poison), "--flaky", Number(scenario.Mix.Flaky), "--hang", Number(scenario.Mix.Hang)],
+                 "--poison", Number(scenario.Mix.Poison), "--flaky", Number(scenario.Mix.Flaky), "--hang", Number(scenario.Mix.Hang), "--slow-write", Number(scenario.Mix.SlowContextWrite)],
                 Path.Combine(folder, "publisher.log"));
             var targets = new FaultTargets(postgres, fleet, proxy, admin);
             while (scenario.Inject is { } inject)
