@@ -58,6 +58,7 @@ public static class RelayNode
         }
 
         Console.WriteLine("relay started");
+        await Console.Error.WriteLineAsync($"{DateTime.UtcNow:HH:mm:ss.fff} relay {instance} started (pid {Environment.ProcessId})");
         await host.WaitForShutdownAsync();
         return 0;
     }

@@ -28,7 +28,7 @@ internal sealed record FaultBudget(bool Soak, TimeSpan Stream, double Rate, Time
         var soak = Environment.GetEnvironmentVariable(SoakVariable);
         if (string.IsNullOrEmpty(soak))
         {
-            return new FaultBudget(false, TimeSpan.FromSeconds(10), 120, TimeSpan.FromMinutes(2), seed);
+            return new FaultBudget(false, TimeSpan.FromSeconds(8), 120, TimeSpan.FromMinutes(2), seed);
         }
 
         if (!double.TryParse(soak, CultureInfo.InvariantCulture, out var minutes) || minutes <= 0)

@@ -84,11 +84,12 @@ internal static class ScenarioRun
         // Read once more with every relay gone, so nothing moves under the count.
         verdict = Verdict.Of(await Ledger.ReadAsync(admin, quoted, deliveries, RelayModes.BacklogSql(mode, quoted)), faults);
         var row = new ScenarioRow(scenario.Name, mode, seed, scenario.Relays, scenario.Inject is null ? 0 : faults.Count, fleet.UnexpectedExits, verdict);
-        await File.WriteAllLinesAsync(Path.Combine(folder, "faults.log"), faults.Select(f => $"{f.Start:HH:mm:ss.fff} +{(f.End - f.Start).TotalSeconds:F2}s {f.What}"));
+        await File.WriteAllLinesAsync(Path.Combine(folder, "faults.log"), faults.Select((f, i) =>
+            $"{f.Start:HH:mm:ss.fff} +{(f.End - f.Start).TotalSeconds:F2}s {f.What}; next delivery {(verdict.Recoveries[i] is { } r ? r.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture) + " s" : "none")} after its start"));
         output.WriteLine($"{scenario.Name} ({mode}), seed {seed}, schema {schema}: {faults.Count} fault(s), {kills} kill(s), {fleet.UnexpectedExits} unexpected relay exit(s), backlog {verdict.Backlog}");
-        foreach (var fault in faults)
+        for (var i = 0; i < faults.Count; i++)
         {
-            output.WriteLine($"  {fault.Start:HH:mm:ss.fff} {fault.What}");
+            output.WriteLine($"  {faults[i].Start:HH:mm:ss.fff} {faults[i].What} (recovered in {(verdict.Recoveries[i] is { } r ? r.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture) + " s" : "–")})");
         }
 
         foreach (var example in verdict.Examples)

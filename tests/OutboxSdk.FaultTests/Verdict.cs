@@ -25,6 +25,7 @@ internal sealed partial record Verdict(
     int UnexpectedDeadLetters,
     long Backlog,
     TimeSpan? MaxRecovery,
+    IReadOnlyList<TimeSpan?> Recoveries,
     IReadOnlyList<string> Examples)
 {
     /// <summary>Whether the relay has nothing left to do: nothing lost (yet) and no backlog.</summary>
@@ -117,14 +118,16 @@ internal sealed partial record Verdict(
 
         var ticks = ledger.Deliveries.Select(d => d.Ticks).Order().ToArray();
         TimeSpan? maxRecovery = null;
+        var recoveries = new List<TimeSpan?>();
         foreach (var fault in faults)
         {
             var i = Array.BinarySearch(ticks, fault.End.Ticks + 1);
             i = i < 0 ? ~i : i;
-            if (i < ticks.Length)
+            TimeSpan? recovery = i < ticks.Length ? TimeSpan.FromTicks(ticks[i] - fault.Start.Ticks) : null;
+            recoveries.Add(recovery);
+            if (recovery is { } r && (maxRecovery is null || r > maxRecovery))
             {
-                var recovery = TimeSpan.FromTicks(ticks[i] - fault.Start.Ticks);
-                maxRecovery = maxRecovery is { } m && m >= recovery ? m : recovery;
+                maxRecovery = r;
             }
         }
 
@@ -141,6 +144,7 @@ internal sealed partial record Verdict(
             unexpectedDeadLetters,
             ledger.Backlog,
             maxRecovery,
+            recoveries,
             examples);
     }
 
