@@ -11,7 +11,7 @@ using OutboxSdk.Schema;
 namespace OutboxSdk.FaultTests.Node;
 
 /// <summary>
-/// <c>publisher --connection cs --schema s --seed n --rate msgs/s --seconds n</c> [--keys 40] [--rollback 0.1]
+/// <c>publisher --connection cs --schema s --mode mode --seed n --rate msgs/s --seconds n</c> [--keys 40] [--rollback 0.1]
 /// [--poison 0.005] [--flaky 0.03] [--hang 0] [--slow-write 0] [--effect 0.7]: publishes a paced stream of <see cref="FaultEvent"/>s in
 /// transactions of one to four messages. Each committed message has a row in <c>fault_ledger</c> written in the same
 /// transaction — the ledger is true whatever happened to the COMMIT's reply. Rolled-back transactions (a fraction
@@ -44,6 +44,7 @@ public static class Publisher
             o.DataSource = dataSource;
             o.Schema = schema;
             o.RunRelay = false;
+            ModeOptions.Apply(o, arguments.Text("mode", "Notify"), schema); // the write mode must match the relays'
         });
         builder.Services.AddOutboxSdkFaultTestsNodeOutboxTypes();
         using var host = builder.Build();

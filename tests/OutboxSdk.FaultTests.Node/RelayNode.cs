@@ -9,8 +9,9 @@ using OutboxSdk.Schema;
 namespace OutboxSdk.FaultTests.Node;
 
 /// <summary>
-/// <c>relay --connection cs --schema s --mode Notify|Replication --instance name --deliveries folder</c>
+/// <c>relay --connection cs --schema s --mode mode --instance name --deliveries folder</c>
 /// [--handler-timeout-ms 1500] [--max-attempts 6]: an application instance that runs only the relay, until killed.
+/// The modes are those of <see cref="ModeOptions"/>.
 /// Its connections carry the application name <c>fault-relay-&lt;instance&gt;</c>, so the suite can find and terminate them.
 /// </summary>
 public static class RelayNode
@@ -19,7 +20,7 @@ public static class RelayNode
     {
         var schema = arguments.Text("schema");
         var instance = arguments.Text("instance", "1");
-        var mode = Enum.Parse<RelayMode>(arguments.Text("mode", nameof(RelayMode.Notify)), ignoreCase: true);
+        var mode = arguments.Text("mode", "Notify");
         var handlerTimeout = TimeSpan.FromMilliseconds(arguments.Int("handler-timeout-ms", 1500));
         var connection = new NpgsqlConnectionStringBuilder(arguments.Text("connection"))
         {
@@ -36,13 +37,12 @@ public static class RelayNode
         {
             o.ConnectionString = connection;
             o.Schema = schema;
-            o.RelayMode = mode;
             o.PollInterval = TimeSpan.FromMilliseconds(500);
             o.Retry.MaxAttempts = arguments.Int("max-attempts", 6);
             o.Retry.InitialDelay = TimeSpan.FromMilliseconds(20);
             o.Retry.MaxDelay = TimeSpan.FromMilliseconds(250);
             o.Retry.HandlerTimeout = handlerTimeout;
-            ConfigureMode(o, mode, schema);
+            ModeOptions.Apply(o, mode, schema);
         });
         builder.Services.AddOutboxSdkFaultTestsNodeOutboxTypes();
         using var host = builder.Build();
@@ -61,17 +61,5 @@ public static class RelayNode
         await Console.Error.WriteLineAsync($"{DateTime.UtcNow:HH:mm:ss.fff} relay {instance} started (pid {Environment.ProcessId})");
         await host.WaitForShutdownAsync();
         return 0;
-    }
-
-    /// <summary>The settings a relay mode needs beyond <see cref="OutboxOptions.RelayMode"/>: one line per mode.</summary>
-    private static void ConfigureMode(OutboxOptions options, RelayMode mode, string schema)
-    {
-        switch (mode)
-        {
-            case RelayMode.Notify:
-                break; // the channel defaults to outbox_<schema>
-            default:
-                throw new ArgumentException($"the fault node does not configure relay mode {mode} yet: add its options in RelayNode.ConfigureMode (schema {schema})");
-        }
     }
 }

@@ -61,6 +61,6 @@ public sealed class FaultScenarioTests(FaultCluster cluster, ITestOutputHelper o
         Assert.True(v.UnexpectedDeadLetters == 0, $"{v.UnexpectedDeadLetters} dead letter(s) of messages that were not poison — {where}");
         Assert.Equal(v.ExpectedDeadLetters, v.PoisonDeadLettered);
         Assert.True(v.Committed > 0, $"the publisher committed nothing — {where}");
-        await ScenarioRun.CleanUpAsync(cluster, row, folder);
+        await ScenarioRun.CleanUpAsync(cluster, folder);
     }
 }

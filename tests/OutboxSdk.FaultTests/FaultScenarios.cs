@@ -27,8 +27,11 @@ internal sealed record FaultScenario(
     /// <summary>The open finding this scenario reproduces (run only with OUTBOX_FAULT_KNOWN_BUGS=1), or null.</summary>
     public string? Finding { get; init; }
 
-    /// <summary>The relays' HandlerTimeout.</summary>
-    public TimeSpan HandlerTimeout { get; init; } = TimeSpan.FromSeconds(1.5);
+    /// <summary>
+    /// The relays' HandlerTimeout: long enough that an ordinary handler on a loaded machine stays well within it
+    /// (a timeout in the middle of a context write would meet finding F1); hanging handlers hang for twice as long.
+    /// </summary>
+    public TimeSpan HandlerTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }
 
 internal static class FaultScenarios
@@ -63,6 +66,7 @@ internal static class FaultScenarios
     public static FaultScenario HandlerTimeoutDuringContextWrite { get; } = new("handler-timeout-in-context-write", 1, false, Background with { SlowContextWrite = 0.01 }, 0, 0, null)
     {
         Finding = "F1",
+        HandlerTimeout = TimeSpan.FromSeconds(1.5),
     };
 
     public static IReadOnlyList<FaultScenario> All { get; } =

@@ -1,9 +1,9 @@
 namespace OutboxSdk.FaultTests;
 
 /// <summary>
-/// The relay modes every scenario runs in (the <c>RelayMode</c> names of OutboxSdk.Hosting, passed to the relay
-/// process). A new mode is one line here, plus its options in the node's <c>RelayNode.ConfigureMode</c> and its
-/// backlog query in <see cref="BacklogSql"/>.
+/// The relay modes every scenario runs in, by name, passed to the publisher and relay processes. A new mode is one
+/// line here plus its options in the node's <c>ModeOptions.Apply</c> (and, if it has a queue of its own to drain,
+/// its query in <see cref="BacklogSql"/>).
 /// </summary>
 public static class RelayModes
 {

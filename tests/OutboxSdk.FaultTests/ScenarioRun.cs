@@ -43,7 +43,7 @@ internal static class ScenarioRun
         {
             await fleet.WaitReadyAsync(TimeSpan.FromMinutes(1));
             using var publisher = NodeProcess.Start("publisher",
-                ["--connection", postgres.ConnectionString, "--schema", schema, "--seed", seed.ToString(CultureInfo.InvariantCulture),
+                ["--connection", postgres.ConnectionString, "--schema", schema, "--mode", mode, "--seed", seed.ToString(CultureInfo.InvariantCulture),
                  "--rate", budget.Rate.ToString(CultureInfo.InvariantCulture), "--seconds", budget.Stream.TotalSeconds.ToString(CultureInfo.InvariantCulture),
                  "--poison", Number(scenario.Mix.Poison), "--flaky", Number(scenario.Mix.Flaky), "--hang", Number(scenario.Mix.Hang), "--slow-write", Number(scenario.Mix.SlowContextWrite)],
                 Path.Combine(folder, "publisher.log"));
@@ -100,14 +100,42 @@ internal static class ScenarioRun
         return (row, folder);
     }
 
-    /// <summary>Drops the run's schema and delivery files after a passing run (the logs stay); a failing one keeps all for inspection.</summary>
-    public static async Task CleanUpAsync(FaultCluster cluster, ScenarioRow row, string folder)
+    /// <summary>Drops the run's schema, slots, publications and delivery files after a passing run (the logs stay); a failing one keeps all for inspection.</summary>
+    public static async Task CleanUpAsync(FaultCluster cluster, string folder)
     {
+        // A relay mode's slot and publication are named after the schema (RelayNode.ConfigureMode): a slot left
+        // behind would hold WAL for the rest of the suite.
+        var schema = Path.GetFileName(folder);
         await using var admin = cluster.Postgres.CreateDataSource();
-        await using var drop = admin.CreateCommand($"DROP SCHEMA IF EXISTS \"{Path.GetFileName(folder)}\" CASCADE");
-        await drop.ExecuteNonQueryAsync();
+        await using (var dropSlots = admin.CreateCommand("SELECT count(pg_drop_replication_slot(slot_name)) FROM pg_replication_slots WHERE starts_with(slot_name, $1) AND NOT active"))
+        {
+            dropSlots.Parameters.Add(new NpgsqlParameter { Value = schema });
+            await dropSlots.ExecuteScalarAsync();
+        }
+
+        await using (var dropSchema = admin.CreateCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+        {
+            await dropSchema.ExecuteNonQueryAsync();
+        }
+
+        await using var publications = admin.CreateCommand("SELECT pubname FROM pg_publication WHERE starts_with(pubname, $1)");
+        publications.Parameters.Add(new NpgsqlParameter { Value = schema });
+        var names = new List<string>();
+        await using (var reader = await publications.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                names.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var name in names)
+        {
+            await using var dropPublication = admin.CreateCommand($"DROP PUBLICATION IF EXISTS \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"");
+            await dropPublication.ExecuteNonQueryAsync();
+        }
+
         Directory.Delete(Path.Combine(folder, "deliveries"), recursive: true);
-        _ = row;
     }
 
     private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
