@@ -34,10 +34,16 @@ internal sealed class RelayFleet : IAsyncDisposable
     /// <summary>
     /// SIGKILLs the relay in a random slot at a random point of its work: once it has started (a kill while the
     /// runtime loads would hit nothing of ours), after a random 0–<paramref name="maxRunSeconds"/> s more. Its
-    /// supervisor starts a new one.
+    /// supervisor starts a new one. With several instances, every one has started before the kill, so the
+    /// recovery measured is a stand-by's takeover (or nothing, when the stand-by is the one killed), not a restart.
     /// </summary>
     public async Task<InjectedFault> KillRandomAsync(Random random, double maxRunSeconds)
     {
+        if (_current.Length > 1)
+        {
+            await WaitReadyAsync(TimeSpan.FromMinutes(1));
+        }
+
         var slot = random.Next(_current.Length);
         var process = Volatile.Read(ref _current[slot]);
         for (var waited = 0; process is null && waited < 600; waited++)
