@@ -103,7 +103,7 @@ internal static class ScenarioRun
     /// <summary>Drops the run's schema, slots, publications and delivery files after a passing run (the logs stay); a failing one keeps all for inspection.</summary>
     public static async Task CleanUpAsync(FaultCluster cluster, string folder)
     {
-        // A relay mode's slot and publication are named after the schema (RelayNode.ConfigureMode): a slot left
+        // A relay mode's slot and publication are named after the schema (the node's ModeOptions.Apply): a slot left
         // behind would hold WAL for the rest of the suite.
         var schema = Path.GetFileName(folder);
         await using var admin = cluster.Postgres.CreateDataSource();
