@@ -1,4 +1,5 @@
 using Npgsql;
+using OutboxSdk.Replication;
 
 namespace OutboxSdk.Hosting;
 
@@ -47,6 +48,9 @@ public sealed class OutboxOptions
 
     /// <summary>How long delivered messages are kept before their partition is dropped.</summary>
     public OutboxRetentionOptions Retention { get; } = new();
+
+    /// <summary>The Replication relay's slot, publication, heartbeat, snapshot and write mode (<see cref="RelayMode.Replication"/>).</summary>
+    public ReplicationOptions Replication { get; } = new();
 
     /// <summary>The LISTEN/NOTIFY channel; default <c>outbox_&lt;schema&gt;</c>.</summary>
     public string? NotifyChannel { get; set; }

@@ -14,6 +14,7 @@ internal static class OutboxMigrations
     public static IReadOnlyList<OutboxMigration> All { get; } =
     [
         new(1, "outbox tables: messages, schemas, dead_letters, inbox, checkpoints", OutboxSchema.CreateSql),
+        new(3, "replication positions per slot", OutboxSdk.Replication.ReplicationSql.PositionsTableSql),
     ];
 
     public static int Latest => All[^1].Version;

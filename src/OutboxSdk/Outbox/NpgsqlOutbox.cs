@@ -23,6 +23,7 @@ public sealed class NpgsqlOutbox : IOutbox
     private readonly string _insertSql;
     private readonly string _copySql;
     private readonly string _channel;
+    private readonly LogicalMessageWriter? _logicalMessages;
 
     /// <summary>Creates the writer for the registered <paramref name="types"/> and the tables and channel of <paramref name="options"/>.</summary>
     public NpgsqlOutbox(OutboxTypeRegistry types, IOptions<OutboxOptions> options)
@@ -35,6 +36,10 @@ public sealed class NpgsqlOutbox : IOutbox
         _insertSql = $"INSERT INTO {table} {columns} VALUES ($1, $2, $3, $4, $5, $6)";
         _copySql = $"COPY {table} {columns} FROM STDIN (FORMAT BINARY)";
         _channel = options.Value.EffectiveNotifyChannel;
+        if (options.Value.Replication.WriteMode == OutboxSdk.Replication.OutboxWriteMode.LogicalMessage)
+        {
+            _logicalMessages = new LogicalMessageWriter(OutboxSdk.Replication.ReplicationNames.For(options.Value).MessagePrefix);
+        }
     }
 
     /// <inheritdoc />
@@ -43,6 +48,12 @@ public sealed class NpgsqlOutbox : IOutbox
     {
         ArgumentNullException.ThrowIfNull(message);
         var type = TypeOf<T>();
+        if (_logicalMessages is not null)
+        {
+            await _logicalMessages.PublishAsync(type, message, transaction, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var messageId = Guid.CreateVersion7();
         var payload = new ArrayBufferWriter<byte>(256);
         AvroSerializer.SerializeSingleObject(message, payload);
@@ -82,6 +93,12 @@ public sealed class NpgsqlOutbox : IOutbox
         }
 
         var type = TypeOf<T>();
+        if (_logicalMessages is not null)
+        {
+            await _logicalMessages.PublishBatchAsync(type, messages, transaction, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var notify = BatchIn(transaction);
         await using (notify.ConfigureAwait(false))
         {

@@ -1,0 +1,364 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Npgsql.Replication;
+using Npgsql.Replication.PgOutput;
+using NpgsqlTypes;
+using OutboxSdk.ChangeFeed;
+
+namespace OutboxSdk.Replication;
+
+/// <summary>
+/// One streaming session on the slot: START_REPLICATION (pgoutput, protocol v2 with streaming, logical messages on),
+/// then, in stream order, transactions are assembled and their events dispatched through
+/// <see cref="ReplicationDelivery"/>. A non-streamed transaction arrives whole at its commit (pgoutput sends only
+/// committed ones), so its events are dispatched as they arrive; a streamed one is kept in
+/// <see cref="StreamedTransactions"/> until StreamCommit. Commits are dispatched in commit order. The batch is
+/// committed, and the slot acknowledged, whenever the stream pauses. Ends by cancellation or by throwing (a lost
+/// connection, a slot another process streams from: SQLSTATE 55006).
+/// </summary>
+internal sealed class ReplicationConsumer(
+    ReplicationDeliveryContext context,
+    ReplicationNames names,
+    IChangeSink sink,
+    string connectionString,
+    StreamBufferBudget budget)
+{
+    /// <summary>The prefix of heartbeat messages; non-transactional, so they are decoded as soon as they are written.</summary>
+    public const string HeartbeatPrefix = "outbox-heartbeat";
+
+    private readonly ReplicationState _state = context.State;
+    private readonly ILogger _logger = context.Logger;
+    private readonly OutboxRowReader _rows = new();
+    private bool _maintenance;
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        var connection = new LogicalReplicationConnection(connectionString)
+        {
+            // The server learns of acknowledgements at this pace (and on heartbeats at once); Npgsql also answers keepalives.
+            WalReceiverStatusInterval = TimeSpan.FromSeconds(1),
+        };
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.Open(stopping).ConfigureAwait(false);
+            using var streamed = new StreamedTransactions(budget);
+            var delivery = new ReplicationDelivery(context, lsn => connection.SetReplicationStatus(new NpgsqlLogSequenceNumber(lsn)));
+            await using (delivery.ConfigureAwait(false))
+            {
+                await delivery.LoadAsync(stopping).ConfigureAwait(false);
+                using var session = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                var heartbeat = HeartbeatAsync(session.Token);
+                try
+                {
+                    await StreamAsync(connection, delivery, streamed, stopping).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _state.Streaming = false;
+                    await session.CancelAsync().ConfigureAwait(false);
+                    await heartbeat.ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private async Task StreamAsync(LogicalReplicationConnection connection, ReplicationDelivery delivery, StreamedTransactions streamed, CancellationToken stopping)
+    {
+        var options = new PgOutputReplicationOptions([names.Publication], PgOutputProtocolVersion.V2, context.Options.Replication.Binary, PgOutputStreamingMode.On, messages: true);
+        var messages = connection.StartReplication(new PgOutputReplicationSlot(names.Slot), options, stopping);
+        var events = PgOutputReader.ReadAsync(messages, stopping).GetAsyncEnumerator(stopping);
+        await using (events.ConfigureAwait(false))
+        {
+            Transaction? current = null;
+            var ordinal = 0;
+            var handlerRunning = false;
+            try
+            {
+                while (true)
+                {
+                    var next = events.MoveNextAsync();
+                    if (!next.IsCompleted && delivery.HasUnflushed)
+                    {
+                        await delivery.FlushAsync(stopping).ConfigureAwait(false); // the stream paused: make the batch durable
+                    }
+
+                    if (!await next.ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    if (!_state.Streaming)
+                    {
+                        _state.Streaming = true;
+                        _state.StoppedReason = null;
+                        ReplicationLog.Streaming(_logger, names.Slot, names.Publication, delivery.Durable.ToString());
+                    }
+
+                    context.Heartbeat?.Beat();
+                    handlerRunning = true;
+                    switch (events.Current)
+                    {
+                        case TransactionBegun begun:
+                            current = new Transaction(begun.CommitLsn, begun.Xid, begun.CommitTime);
+                            ordinal = 0;
+                            _maintenance = false;
+                            break;
+                        case TransactionCommitted committed:
+                            current = null;
+                            delivery.TransactionCompleted(committed.EndLsn);
+                            if (delivery.FlushDue)
+                            {
+                                await delivery.FlushAsync(stopping).ConfigureAwait(false);
+                            }
+
+                            break;
+                        case RelationSeen relation:
+                            if (sink.CheckRelation(relation.Relation, relation.ReplicaIdentity) is { } problem)
+                            {
+                                throw new IncompatibleRelationException(relation.Relation.DisplayName, problem);
+                            }
+
+                            break;
+                        case DecodingMessage { Transactional: false } message:
+                            if (message.Prefix == HeartbeatPrefix && current is null && streamed.Count == 0)
+                            {
+                                delivery.AcknowledgeIdle(Math.Max(message.MessageLsn, message.WalEnd));
+                                await connection.SendStatusUpdate(stopping).ConfigureAwait(false);
+                            }
+
+                            break;
+                        case RowChanged or DecodingMessage or TablesTruncated when streamed.Current is not null:
+                            streamed.Add(events.Current, XidOf(events.Current));
+                            break;
+                        case RowChanged or DecodingMessage or TablesTruncated when current is not null:
+                            await DispatchAsync(delivery, events.Current, current, ordinal, stopping).ConfigureAwait(false);
+                            ordinal += Width(events.Current);
+                            break;
+                        case StreamStarted started:
+                            streamed.Start(started.Xid);
+                            break;
+                        case StreamStopped:
+                            streamed.Stop();
+                            _state.Buffer(budget);
+                            break;
+                        case StreamCommitted committed:
+                        {
+                            var transaction = new Transaction(committed.CommitLsn, committed.Xid, committed.CommitTime);
+                            _maintenance = false;
+                            var at = 0;
+                            foreach (var buffered in streamed.Commit(committed.Xid))
+                            {
+                                await DispatchAsync(delivery, buffered, transaction, at, stopping).ConfigureAwait(false);
+                                at += Width(buffered);
+                            }
+
+                            _state.Buffer(budget);
+                            delivery.TransactionCompleted(committed.EndLsn);
+                            if (delivery.FlushDue)
+                            {
+                                await delivery.FlushAsync(stopping).ConfigureAwait(false);
+                            }
+
+                            break;
+                        }
+
+                        case StreamAborted aborted:
+                            streamed.Abort(aborted.Xid, aborted.SubXid);
+                            break;
+                    }
+
+                    handlerRunning = false;
+                }
+            }
+            finally
+            {
+                if (!handlerRunning)
+                {
+                    await FinalFlushAsync(connection, delivery).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    /// <summary>At shutdown, work the handlers finished is committed and acknowledged: dropping it would only make duplicates.</summary>
+    private async Task FinalFlushAsync(LogicalReplicationConnection connection, ReplicationDelivery delivery)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await delivery.FlushAsync(timeout.Token).ConfigureAwait(false);
+            await connection.SendStatusUpdate(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or InvalidOperationException or IOException)
+        {
+            // The replay after the restart covers it: these events run again, their effects were not committed.
+        }
+    }
+
+    private async Task DispatchAsync(ReplicationDelivery delivery, ReplicationEvent e, Transaction transaction, int ordinal, CancellationToken stopping)
+    {
+        switch (e)
+        {
+            case RowChanged change when IsOutboxTable(change.Relation):
+                await DispatchOutboxRowAsync(delivery, change, new ReplicationPosition(transaction.CommitLsn, ordinal), transaction, stopping).ConfigureAwait(false);
+                break;
+            case RowChanged change when sink.Handles(change.Relation):
+                await DispatchChangeAsync(delivery, change.Relation.DisplayName, transaction.At(ordinal),
+                    source => sink.Build(change, source), stopping).ConfigureAwait(false);
+                break;
+            case DecodingMessage message when message.Prefix == names.MessagePrefix:
+            {
+                var position = new ReplicationPosition(transaction.CommitLsn, ordinal);
+                if (delivery.IsProcessed(position))
+                {
+                    return;
+                }
+
+                ReplicatedMessage decoded;
+                try
+                {
+                    decoded = LogicalMessageFraming.Decode(message.Content, transaction.CommitTime);
+                }
+                catch (FormatException f)
+                {
+                    var raw = new ReplicatedMessage(0, Guid.Empty, message.Prefix, null, 0, message.Content, "{}", null, transaction.CommitTime);
+                    await delivery.RejectAsync(raw, position, "the table-less message cannot be read: " + f.Message, "logical-message", stopping).ConfigureAwait(false);
+                    return;
+                }
+
+                await delivery.DeliverAsync(decoded, position, stopping).ConfigureAwait(false);
+                break;
+            }
+
+            case TablesTruncated truncate:
+                for (var i = 0; i < truncate.Relations.Count; i++)
+                {
+                    var relation = truncate.Relations[i];
+                    if (sink.Handles(relation))
+                    {
+                        await DispatchChangeAsync(delivery, relation.DisplayName, transaction.At(ordinal + i),
+                            source => sink.BuildTruncate(relation, source, truncate.Cascade, truncate.RestartIdentity), stopping).ConfigureAwait(false);
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private async Task DispatchOutboxRowAsync(ReplicationDelivery delivery, RowChanged change, ReplicationPosition position, Transaction transaction, CancellationToken stopping)
+    {
+        if (change.Operation == RowOperation.Delete)
+        {
+            // The outbox is insert-only; only retention deletes, when it moves rows out of the default partition
+            // into a new one. The inserts of that same transaction are those rows again, not new messages.
+            _maintenance = true;
+            return;
+        }
+
+        if (change.Operation != RowOperation.Insert || _maintenance || change.NewRow is not { } row || delivery.IsProcessed(position))
+        {
+            return;
+        }
+
+        ReplicatedMessage message;
+        try
+        {
+            message = _rows.Read(row);
+        }
+        catch (Exception e) when (e is PgRowException or FormatException)
+        {
+            var raw = new ReplicatedMessage(0, Guid.Empty, "messages row", null, 0, [], "{}", null, transaction.CommitTime);
+            await delivery.RejectAsync(raw, position, "the outbox row cannot be read: " + e.Message, "outbox", stopping).ConfigureAwait(false);
+            return;
+        }
+
+        await delivery.DeliverAsync(message, position, stopping).ConfigureAwait(false);
+    }
+
+    private static async Task DispatchChangeAsync(ReplicationDelivery delivery, string table, ChangePosition source, Func<ChangePosition, object?> build, CancellationToken stopping)
+    {
+        var position = new ReplicationPosition(source.CommitLsn, source.Ordinal);
+        if (delivery.IsProcessed(position))
+        {
+            return;
+        }
+
+        object? notification;
+        try
+        {
+            notification = build(source);
+        }
+        catch (PgRowException e)
+        {
+            var raw = new ReplicatedMessage(0, Guid.Empty, table, null, 0, [], "{}", null, source.CommitTime);
+            await delivery.RejectAsync(raw, position, e.Message, "change-feed", stopping).ConfigureAwait(false);
+            return;
+        }
+
+        if (notification is not null)
+        {
+            await delivery.DeliverNotificationAsync(notification, table, source, stopping).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        var interval = context.Options.Replication.HeartbeatInterval;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                // The first one also tells the consumer it holds the slot: the stream stays silent otherwise.
+                var command = context.DataSource.CreateCommand("SELECT pg_logical_emit_message(false, $1, ''::text)");
+                await using (command.ConfigureAwait(false))
+                {
+                    command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = HeartbeatPrefix });
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                ReplicationLog.HeartbeatFailed(_logger, names.Slot, e);
+            }
+
+            try
+            {
+                await Task.Delay(interval == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : interval, context.Time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private bool IsOutboxTable(PgRelation relation) => relation.Table == "messages" && relation.Schema == names.Schema;
+
+    private static uint? XidOf(ReplicationEvent e) => e switch
+    {
+        RowChanged change => change.Xid,
+        DecodingMessage message => message.Xid,
+        TablesTruncated truncate => truncate.Xid,
+        _ => null,
+    };
+
+    /// <summary>The ordinals an event takes: a truncate one per table, so each table's event has its own position.</summary>
+    private static int Width(ReplicationEvent e) => e is TablesTruncated truncate ? Math.Max(1, truncate.Relations.Count) : 1;
+
+    private sealed record Transaction(ulong CommitLsn, uint Xid, DateTime CommitTime)
+    {
+        public ChangePosition At(int ordinal) => new(CommitLsn, ordinal, Xid, CommitTime);
+    }
+}
+
+/// <summary>A change-feed table no longer matches its entity: the relay stops there, acknowledging nothing after it.</summary>
+internal sealed class IncompatibleRelationException(string table, string reason)
+    : Exception($"the change-feed table {table} no longer matches its entity: {reason}")
+{
+    public string Table { get; } = table;
+}
