@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OutboxSdk.Observability;
 using OutboxSdk.Replication;
 
 namespace OutboxSdk.Hosting;
@@ -18,6 +19,15 @@ public static partial class OutboxServiceCollectionExtensions
             return new ReplicationState(names.Slot, names.Publication);
         });
         services.TryAddSingleton<IChangeSink>(NoChangeSink.Instance);
+
+        // Before AddObservability's Notify probe (TryAdd: the first registration wins), chosen by the relay mode.
+        services.TryAddSingleton<IBacklogProbe>(static provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<OutboxOptions>>().Value;
+            return options.RelayMode == RelayMode.Replication
+                ? new ReplicationBacklogProbe(options.Schema, ReplicationNames.For(options).Slot)
+                : new PendingBacklogProbe(options.Schema);
+        });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReplicationStartupService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReplicationRelayService>());
     }

@@ -222,11 +222,11 @@ internal sealed class ReplicationConsumer(
                 catch (FormatException f)
                 {
                     var raw = new ReplicatedMessage(0, Guid.Empty, message.Prefix, null, 0, message.Content, "{}", null, transaction.CommitTime);
-                    await delivery.RejectAsync(raw, position, "the table-less message cannot be read: " + f.Message, "logical-message", stopping).ConfigureAwait(false);
+                    await delivery.RejectAsync(raw, position, transaction.CommitTime, "the table-less message cannot be read: " + f.Message, "logical-message", stopping).ConfigureAwait(false);
                     return;
                 }
 
-                await delivery.DeliverAsync(decoded, position, stopping).ConfigureAwait(false);
+                await delivery.DeliverAsync(decoded, position, transaction.CommitTime, stopping).ConfigureAwait(false);
                 break;
             }
 
@@ -268,11 +268,11 @@ internal sealed class ReplicationConsumer(
         catch (Exception e) when (e is PgRowException or FormatException)
         {
             var raw = new ReplicatedMessage(0, Guid.Empty, "messages row", null, 0, [], "{}", null, transaction.CommitTime);
-            await delivery.RejectAsync(raw, position, "the outbox row cannot be read: " + e.Message, "outbox", stopping).ConfigureAwait(false);
+            await delivery.RejectAsync(raw, position, transaction.CommitTime, "the outbox row cannot be read: " + e.Message, "outbox", stopping).ConfigureAwait(false);
             return;
         }
 
-        await delivery.DeliverAsync(message, position, stopping).ConfigureAwait(false);
+        await delivery.DeliverAsync(message, position, transaction.CommitTime, stopping).ConfigureAwait(false);
     }
 
     private static async Task DispatchChangeAsync(ReplicationDelivery delivery, string table, ChangePosition source, Func<ChangePosition, object?> build, CancellationToken stopping)
@@ -291,7 +291,7 @@ internal sealed class ReplicationConsumer(
         catch (PgRowException e)
         {
             var raw = new ReplicatedMessage(0, Guid.Empty, table, null, 0, [], "{}", null, source.CommitTime);
-            await delivery.RejectAsync(raw, position, e.Message, "change-feed", stopping).ConfigureAwait(false);
+            await delivery.RejectAsync(raw, position, source.CommitTime, e.Message, "change-feed", stopping).ConfigureAwait(false);
             return;
         }
 

@@ -36,6 +36,7 @@ internal sealed class ReplicationDelivery : IAsyncDisposable
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
     private ReplicationPosition? _pending;
+    private DateTime _pendingCommitTime;
     private int _uncommitted;
     private long _openedAt;
     private ulong _completedEnd;
@@ -115,7 +116,7 @@ internal sealed class ReplicationDelivery : IAsyncDisposable
         }
     }
 
-    public async Task DeliverAsync(ReplicatedMessage message, ReplicationPosition position, CancellationToken stopping)
+    public async Task DeliverAsync(ReplicatedMessage message, ReplicationPosition position, DateTime commitTime, CancellationToken stopping)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -135,20 +136,20 @@ internal sealed class ReplicationDelivery : IAsyncDisposable
 
             if (result.DeadLetterReason is { } reason)
             {
-                await DeadLetterAsync(message, position, null, 1, reason, stopping).ConfigureAwait(false);
+                await DeadLetterAsync(message, position, commitTime, null, 1, reason, stopping).ConfigureAwait(false);
                 return;
             }
 
             if (result.Failure is not { } failure)
             {
-                await CompletedAsync(position, message.MessageId, result.Inbox, stopping).ConfigureAwait(false);
+                await CompletedAsync(position, commitTime, message.MessageId, result.Inbox, stopping).ConfigureAwait(false);
                 return;
             }
 
             await RollbackAsync().ConfigureAwait(false);
             if (attempt >= _options.Retry.MaxAttempts)
             {
-                await DeadLetterAsync(message, position, result.FailedHandler, attempt, failure.ToString(), stopping).ConfigureAwait(false);
+                await DeadLetterAsync(message, position, commitTime, result.FailedHandler, attempt, failure.ToString(), stopping).ConfigureAwait(false);
                 return;
             }
 
@@ -183,14 +184,14 @@ internal sealed class ReplicationDelivery : IAsyncDisposable
 
             if (result.Failure is not { } failure)
             {
-                await CompletedAsync(position, id, result.Inbox, stopping).ConfigureAwait(false);
+                await CompletedAsync(position, source.CommitTime, id, result.Inbox, stopping).ConfigureAwait(false);
                 return;
             }
 
             await RollbackAsync().ConfigureAwait(false);
             if (attempt >= _options.Retry.MaxAttempts)
             {
-                await DeadLetterAsync(message, position, result.FailedHandler, attempt, failure.ToString(), stopping, "change-feed").ConfigureAwait(false);
+                await DeadLetterAsync(message, position, source.CommitTime, result.FailedHandler, attempt, failure.ToString(), stopping, "change-feed").ConfigureAwait(false);
                 return;
             }
 
@@ -202,10 +203,10 @@ internal sealed class ReplicationDelivery : IAsyncDisposable
     }
 
     /// <summary>An event that can never be handled (undecodable content, a row that does not convert): straight to dead letters.</summary>
-    public async Task RejectAsync(ReplicatedMessage message, ReplicationPosition position, string reason, string source, CancellationToken stopping)
+    public async Task RejectAsync(ReplicatedMessage message, ReplicationPosition position, DateTime commitTime, string reason, string source, CancellationToken stopping)
     {
         await BeginAsync(stopping).ConfigureAwait(false);
-        await DeadLetterAsync(message, position, null, 1, reason, stopping, source).ConfigureAwait(false);
+        await DeadLetterAsync(message, position, commitTime, null, 1, reason, stopping, source).ConfigureAwait(false);
     }
 
     /// <summary>Commits the batch's position and acknowledges the transactions it completed.</summary>
@@ -250,9 +251,10 @@ internal sealed class ReplicationDelivery : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await RollbackAsync().ConfigureAwait(false);
 
-    private async Task CompletedAsync(ReplicationPosition position, Guid messageId, IReadOnlyList<string> inbox, CancellationToken stopping)
+    private async Task CompletedAsync(ReplicationPosition position, DateTime commitTime, Guid messageId, IReadOnlyList<string> inbox, CancellationToken stopping)
     {
         _pending = position;
+        _pendingCommitTime = commitTime;
         _uncommitted++;
         if (inbox.Count == 0)
         {
@@ -277,7 +279,7 @@ internal sealed class ReplicationDelivery : IAsyncDisposable
         await FlushAsync(stopping).ConfigureAwait(false);
     }
 
-    private async Task DeadLetterAsync(ReplicatedMessage message, ReplicationPosition position, string? handler, int attempts, string error, CancellationToken stopping, string? source = null)
+    private async Task DeadLetterAsync(ReplicatedMessage message, ReplicationPosition position, DateTime commitTime, string? handler, int attempts, string error, CancellationToken stopping, string? source = null)
     {
         ReplicationLog.DeadLettered(_logger, message.MessageId, message.Subject, position.ToString(), attempts, FirstLine(error));
         OutboxTelemetry.Instrumentation.DeadLettered(message.Subject);
@@ -305,6 +307,7 @@ internal sealed class ReplicationDelivery : IAsyncDisposable
         }
 
         _pending = position;
+        _pendingCommitTime = commitTime;
         _uncommitted++;
         await FlushAsync(stopping).ConfigureAwait(false);
     }
@@ -388,6 +391,7 @@ internal sealed class ReplicationDelivery : IAsyncDisposable
             new NpgsqlParameter<string> { TypedValue = _state.Slot },
             new NpgsqlParameter<NpgsqlLogSequenceNumber> { TypedValue = new NpgsqlLogSequenceNumber(position.CommitLsn), NpgsqlDbType = NpgsqlDbType.PgLsn },
             new NpgsqlParameter<int> { TypedValue = position.Ordinal },
+            new NpgsqlParameter<DateTime> { TypedValue = DateTime.SpecifyKind(_pendingCommitTime, DateTimeKind.Utc), NpgsqlDbType = NpgsqlDbType.TimestampTz },
         },
     };
 
