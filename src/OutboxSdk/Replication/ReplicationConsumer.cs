@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Npgsql.Replication;
@@ -26,6 +27,9 @@ internal sealed class ReplicationConsumer(
     /// <summary>The prefix of heartbeat messages; non-transactional, so they are decoded as soon as they are written.</summary>
     public const string HeartbeatPrefix = "outbox-heartbeat";
 
+    private static readonly TimeSpan IdleFlushDelay = TimeSpan.FromMilliseconds(20);
+    private const int ReadAhead = 256;
+
     private readonly ReplicationState _state = context.State;
     private readonly ILogger _logger = context.Logger;
     private readonly OutboxRowReader _rows = new();
@@ -33,7 +37,9 @@ internal sealed class ReplicationConsumer(
 
     public async Task RunAsync(CancellationToken stopping)
     {
-        var connection = new LogicalReplicationConnection(connectionString)
+        // A larger read buffer than Npgsql's 8 KiB: the stream is read sequentially and in bulk.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { ReadBufferSize = Math.Max(64 * 1024, new NpgsqlConnectionStringBuilder(connectionString).ReadBufferSize) };
+        var connection = new LogicalReplicationConnection(builder.ConnectionString)
         {
             // The server learns of acknowledgements at this pace (and on heartbeats at once); Npgsql also answers keepalives.
             WalReceiverStatusInterval = TimeSpan.FromSeconds(1),
@@ -66,8 +72,18 @@ internal sealed class ReplicationConsumer(
     {
         var options = new PgOutputReplicationOptions([names.Publication], PgOutputProtocolVersion.V2, context.Options.Replication.Binary, PgOutputStreamingMode.On, messages: true);
         var messages = connection.StartReplication(new PgOutputReplicationSlot(names.Slot), options, stopping);
-        var events = PgOutputReader.ReadAsync(messages, stopping).GetAsyncEnumerator(stopping);
-        await using (events.ConfigureAwait(false))
+
+        // Two stages: one task reads and copies the stream (Npgsql's parsing and ours), this one dispatches. They
+        // overlap on separate cores; the channel between them holds at most ReadAhead copied events.
+        var channel = Channel.CreateBounded<ReplicationEvent>(new BoundedChannelOptions(ReadAhead)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var producer = Task.Run(() => ReadIntoAsync(messages, channel.Writer, reading.Token), CancellationToken.None);
+        try
         {
             Transaction? current = null;
             var ordinal = 0;
@@ -76,15 +92,22 @@ internal sealed class ReplicationConsumer(
             {
                 while (true)
                 {
-                    var next = events.MoveNextAsync();
-                    if (!next.IsCompleted && delivery.HasUnflushed)
+                    if (!channel.Reader.TryRead(out var e))
                     {
-                        await delivery.FlushAsync(stopping).ConfigureAwait(false); // the stream paused: make the batch durable
-                    }
+                        var ready = channel.Reader.WaitToReadAsync(stopping).AsTask();
+                        if (delivery.HasUnflushed && await Task.WhenAny(ready, Task.Delay(IdleFlushDelay, context.Time, stopping)).ConfigureAwait(false) != ready)
+                        {
+                            // Quiet for IdleFlushDelay: the stream paused; the batch is made durable and the slot acknowledged.
+                            await delivery.FlushAsync(stopping).ConfigureAwait(false);
+                        }
 
-                    if (!await next.ConfigureAwait(false))
-                    {
-                        return;
+                        if (!await ready.ConfigureAwait(false))
+                        {
+                            await channel.Reader.Completion.ConfigureAwait(false); // the reader's fault, if any
+                            return;
+                        }
+
+                        continue;
                     }
 
                     if (!_state.Streaming)
@@ -96,7 +119,7 @@ internal sealed class ReplicationConsumer(
 
                     context.Heartbeat?.Beat();
                     handlerRunning = true;
-                    switch (events.Current)
+                    switch (e)
                     {
                         case TransactionBegun begun:
                             current = new Transaction(begun.CommitLsn, begun.Xid, begun.CommitTime);
@@ -128,11 +151,11 @@ internal sealed class ReplicationConsumer(
 
                             break;
                         case RowChanged or DecodingMessage or TablesTruncated when streamed.Current is not null:
-                            streamed.Add(events.Current, XidOf(events.Current));
+                            streamed.Add(e, XidOf(e));
                             break;
                         case RowChanged or DecodingMessage or TablesTruncated when current is not null:
-                            await DispatchAsync(delivery, events.Current, current, ordinal, stopping).ConfigureAwait(false);
-                            ordinal += Width(events.Current);
+                            await DispatchAsync(delivery, e, current, ordinal, stopping).ConfigureAwait(false);
+                            ordinal += Width(e);
                             break;
                         case StreamStarted started:
                             streamed.Start(started.Xid);
@@ -177,6 +200,37 @@ internal sealed class ReplicationConsumer(
                     await FinalFlushAsync(connection, delivery).ConfigureAwait(false);
                 }
             }
+        }
+        finally
+        {
+            await reading.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await producer.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or NpgsqlException or IOException or InvalidOperationException)
+            {
+                // Ended with the session; a real fault reached the loop through the channel.
+            }
+        }
+    }
+
+    /// <summary>The reading stage: copies each pgoutput message into an event and hands it over, in order.</summary>
+    private static async Task ReadIntoAsync(IAsyncEnumerable<Npgsql.Replication.PgOutput.Messages.PgOutputReplicationMessage> messages, ChannelWriter<ReplicationEvent> writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var e in PgOutputReader.ReadAsync(messages, cancellationToken).ConfigureAwait(false))
+            {
+                await writer.WriteAsync(e, cancellationToken).ConfigureAwait(false);
+            }
+
+            writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            writer.TryComplete(e);
+            throw;
         }
     }
 

@@ -11,8 +11,8 @@ namespace OutboxSdk.Replication;
 /// Runs the handlers of the stream's events in stream order and makes their completion durable. Handlers run in a
 /// transaction on a pooled connection (their <see cref="IOutboxContext"/>); the slot's position row is written in
 /// that transaction, so an effect and "this event is processed" commit together and a replay is skipped. Events
-/// whose handlers wrote nothing through the context share one transaction until <see cref="OutboxOptions.BatchSize"/>
-/// events, a pause of the stream, or an event that did write (which commits at once, as the Notify relay does), so
+/// whose handlers wrote nothing through the context share one transaction until a thousand events, a quarter
+/// second, a pause of the stream, or an event that did write (which commits at once, as the Notify relay does), so
 /// small transactions do not each pay a commit. The slot is acknowledged only up to transactions whose events are
 /// all committed here. A handler that fails is retried with the configured backoff while the stream waits; after
 /// the last attempt the event goes to dead letters, with its content, and the stream goes on.
@@ -21,6 +21,9 @@ internal sealed class ReplicationDelivery : IAsyncDisposable
 {
     private static readonly ILookup<Guid, string> NoInbox = Array.Empty<(Guid, string)>().ToLookup(static e => e.Item1, static e => e.Item2);
     private static readonly TimeSpan MaxBatchAge = TimeSpan.FromMilliseconds(250);
+
+    // A commit per thousand events at most, a few per second under load: position writes stay off the hot path.
+    private const int MaxBatchEvents = 1000;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ReplicationSql _sql;
@@ -64,7 +67,7 @@ internal sealed class ReplicationDelivery : IAsyncDisposable
     public bool HasUnflushed => _transaction is not null || _pending is not null || _completedEnd > _acked;
 
     /// <summary>Whether the batch is big or old enough to commit now.</summary>
-    public bool FlushDue => _uncommitted >= _options.BatchSize
+    public bool FlushDue => _uncommitted >= MaxBatchEvents
         || (_transaction is not null && _time.GetElapsedTime(_openedAt) > MaxBatchAge);
 
     public async Task LoadAsync(CancellationToken cancellationToken)
