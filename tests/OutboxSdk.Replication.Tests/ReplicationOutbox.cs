@@ -48,11 +48,12 @@ public sealed class ReplicationOutbox : IAsyncDisposable
     }
 
     /// <summary>Starts a relay host with its own <see cref="Recorder"/>.</summary>
-    public async Task<(IHost Host, Recorder Recorder)> StartRelayAsync(Action<OutboxOptions>? configure = null)
+    public async Task<(IHost Host, Recorder Recorder)> StartRelayAsync(Action<OutboxOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var recorder = new Recorder();
         builder.Services.AddSingleton(recorder);
+        services?.Invoke(builder.Services);
         builder.Services.AddOutbox(o =>
         {
             o.DataSource = DataSource;

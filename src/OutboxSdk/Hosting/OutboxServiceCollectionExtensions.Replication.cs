@@ -19,6 +19,7 @@ public static partial class OutboxServiceCollectionExtensions
             return new ReplicationState(names.Slot, names.Publication);
         });
         services.TryAddSingleton<IChangeSink>(NoChangeSink.Instance);
+        services.TryAddSingleton<ReplicationRuntime>();
 
         // Before AddObservability's Notify probe (TryAdd: the first registration wins), chosen by the relay mode.
         services.TryAddSingleton<IBacklogProbe>(static provider =>

@@ -52,6 +52,11 @@ internal sealed class ReplicationConsumer(
             await using (delivery.ConfigureAwait(false))
             {
                 await delivery.LoadAsync(stopping).ConfigureAwait(false);
+                if (!delivery.SnapshotDone)
+                {
+                    throw new SnapshotPendingException(names.Slot); // streaming first would put changes before the rows they change
+                }
+
                 using var session = CancellationTokenSource.CreateLinkedTokenSource(stopping);
                 var heartbeat = HeartbeatAsync(session.Token);
                 try
@@ -146,7 +151,7 @@ internal sealed class ReplicationConsumer(
                             if (message.Prefix == HeartbeatPrefix && current is null && streamed.Count == 0)
                             {
                                 delivery.AcknowledgeIdle(Math.Max(message.MessageLsn, message.WalEnd));
-                                await connection.SendStatusUpdate(stopping).ConfigureAwait(false);
+                                await SendStatusAsync(connection, producer, stopping).ConfigureAwait(false);
                             }
 
                             break;
@@ -197,7 +202,7 @@ internal sealed class ReplicationConsumer(
             {
                 if (!handlerRunning)
                 {
-                    await FinalFlushAsync(connection, delivery).ConfigureAwait(false);
+                    await FinalFlushAsync(connection, delivery, producer).ConfigureAwait(false);
                 }
             }
         }
@@ -212,6 +217,28 @@ internal sealed class ReplicationConsumer(
             {
                 // Ended with the session; a real fault reached the loop through the channel.
             }
+        }
+    }
+
+    /// <summary>
+    /// Reports the acknowledged LSN now rather than at the next status interval. Only while the stream runs: Npgsql
+    /// sends status updates only in replication mode, and the reading stage's end takes the connection out of it.
+    /// </summary>
+    private static async Task SendStatusAsync(LogicalReplicationConnection connection, Task producer, CancellationToken cancellationToken)
+    {
+        if (producer.IsCompleted)
+        {
+            return;
+        }
+
+        try
+        {
+            await connection.SendStatusUpdate(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or NullReferenceException or NpgsqlException or IOException)
+        {
+            // The stream ended meanwhile (Npgsql clears its feedback timers as it ends, hence the NullReferenceException);
+            // the next session reports the position.
         }
     }
 
@@ -235,13 +262,13 @@ internal sealed class ReplicationConsumer(
     }
 
     /// <summary>At shutdown, work the handlers finished is committed and acknowledged: dropping it would only make duplicates.</summary>
-    private async Task FinalFlushAsync(LogicalReplicationConnection connection, ReplicationDelivery delivery)
+    private static async Task FinalFlushAsync(LogicalReplicationConnection connection, ReplicationDelivery delivery, Task producer)
     {
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await delivery.FlushAsync(timeout.Token).ConfigureAwait(false);
-            await connection.SendStatusUpdate(timeout.Token).ConfigureAwait(false);
+            await SendStatusAsync(connection, producer, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or InvalidOperationException or IOException)
         {

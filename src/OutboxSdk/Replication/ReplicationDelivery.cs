@@ -63,6 +63,9 @@ internal sealed class ReplicationDelivery : IAsyncDisposable
     /// <summary>The last position committed with its effects.</summary>
     public ReplicationPosition Durable { get; private set; } = ReplicationPosition.Start;
 
+    /// <summary>Whether the slot's initial snapshot is complete (or none was due), as <see cref="LoadAsync"/> read it.</summary>
+    public bool SnapshotDone { get; private set; } = true;
+
     /// <summary>Whether a batch waits to be committed (<see cref="FlushAsync"/>).</summary>
     public bool HasUnflushed => _transaction is not null || _pending is not null || _completedEnd > _acked;
 
@@ -79,9 +82,11 @@ internal sealed class ReplicationDelivery : IAsyncDisposable
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                Durable = await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                var found = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                Durable = found
                     ? new ReplicationPosition((ulong)reader.GetFieldValue<NpgsqlLogSequenceNumber>(0), reader.GetInt32(1))
                     : ReplicationPosition.Start;
+                SnapshotDone = !found || reader.GetBoolean(2);
             }
         }
 

@@ -27,27 +27,26 @@ internal sealed class ReplicationRelayService : BackgroundService
     private static readonly Counter<long> Stops = new Meter(OutboxTelemetry.MeterName).CreateCounter<long>(
         "outbox.replication.stopped", "{stop}", "Replication relays stopped by a change-feed table that no longer matches its entity.");
 
+    private readonly ReplicationRuntime _runtime;
     private readonly OutboxOptions _options;
     private readonly ReplicationNames _names;
     private readonly ReplicationDeliveryContext _context;
-    private readonly IChangeSink _sink;
-    private readonly string _connectionString;
     private readonly ILogger _logger;
 
-    public ReplicationRelayService(IOptions<OutboxOptions> options, RelayDataSource dataSource, IServiceScopeFactory scopes, IMessageDecoder decoder,
-        HandlerInvoker invoker, ReplicationState state, IChangeSink sink, TimeProvider time, ILoggerFactory? loggerFactory = null, IRelayHeartbeat? heartbeat = null)
+    public ReplicationRelayService(IOptions<OutboxOptions> options, IServiceProvider services)
     {
         _options = options.Value;
         _names = ReplicationNames.For(_options);
-        _sink = sink;
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OutboxSdk.Replication");
-        _context = new ReplicationDeliveryContext(dataSource.Value, new ReplicationSql(_options.Schema), scopes, decoder, invoker, _options, state, heartbeat, time, _logger);
-        _connectionString = _options.Replication.ConnectionString ?? _options.ConnectionString ?? dataSource.Value.ConnectionString;
-        Budget = new StreamBufferBudget(_options.Replication.StreamBufferBytes);
+        _runtime = null!;
+        _context = null!;
+        _logger = NullLogger.Instance;
+        if (_options.RunRelay && _options.RelayMode == RelayMode.Replication)
+        {
+            _runtime = services.GetRequiredService<ReplicationRuntime>();
+            _context = _runtime.Context;
+            _logger = _runtime.Logger;
+        }
     }
-
-    /// <summary>The streamed-transaction memory budget, shared by the sessions of this relay.</summary>
-    internal StreamBufferBudget Budget { get; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -66,11 +65,11 @@ internal sealed class ReplicationRelayService : BackgroundService
             {
                 if (setupNeeded)
                 {
-                    await ReplicationSetup.EnsureAsync(_context.DataSource, _names, _options.Replication.SnapshotMode, _sink.Tables, _logger, stoppingToken).ConfigureAwait(false);
+                    await _runtime.EnsureSetupAsync(stoppingToken).ConfigureAwait(false);
                     setupNeeded = false;
                 }
 
-                var consumer = new ReplicationConsumer(_context, _names, _sink, _connectionString, Budget);
+                var consumer = new ReplicationConsumer(_context, _names, _runtime.Sink, _runtime.ConnectionString, _runtime.Budget);
                 await consumer.RunAsync(stoppingToken).ConfigureAwait(false);
                 failures = 0;
                 standbyLogged = false;
@@ -79,9 +78,9 @@ internal sealed class ReplicationRelayService : BackgroundService
             {
                 break;
             }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse)
+            catch (Exception e) when (e is PostgresException { SqlState: PostgresErrorCodes.ObjectInUse } or SnapshotPendingException)
             {
-                // 55006: another process streams from the slot. Standing by is normal, not a fault.
+                // 55006: another process streams from the slot (or still delivers its snapshot). Standing by is normal, not a fault.
                 _context.Heartbeat?.Beat();
                 if (!standbyLogged)
                 {

@@ -19,8 +19,11 @@ internal static class ReplicationSetup
     // "retention is moving rows between partitions" (ReplicationConsumer).
     private const string Publish = "insert, update, delete, truncate";
 
+    // createWithSnapshot creates the slot with an exported snapshot and delivers the change-feed tables' rows from it
+    // (SnapshotRunner); used instead of pg_create_logical_replication_slot when there are change-feed tables and the
+    // mode asks for a snapshot.
     public static async Task EnsureAsync(NpgsqlDataSource dataSource, ReplicationNames names, SnapshotMode snapshotMode, IReadOnlyList<(string Schema, string Table)> changeTables,
-        ILogger logger, CancellationToken cancellationToken)
+        Func<string, CancellationToken, Task>? createWithSnapshot, ILogger logger, CancellationToken cancellationToken)
     {
         var sql = new ReplicationSql(names.Schema);
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -33,7 +36,8 @@ internal static class ReplicationSetup
             {
                 List<(string Schema, string Table)> tables = [(names.Schema, "messages"), .. changeTables];
                 await EnsurePublicationAsync(connection, names.Publication, tables, logger, cancellationToken).ConfigureAwait(false);
-                await EnsureSlotAsync(connection, sql, names.Slot, snapshotMode, changeTables.Count > 0, logger, cancellationToken).ConfigureAwait(false);
+                var snapshot = changeTables.Count > 0 && snapshotMode != SnapshotMode.Never ? createWithSnapshot : null;
+                await EnsureSlotAsync(connection, sql, names.Slot, snapshotMode, snapshot, logger, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -98,7 +102,8 @@ internal static class ReplicationSetup
         }
     }
 
-    private static async Task EnsureSlotAsync(NpgsqlConnection connection, ReplicationSql sql, string slot, SnapshotMode mode, bool hasChangeTables, ILogger logger, CancellationToken cancellationToken)
+    private static async Task EnsureSlotAsync(NpgsqlConnection connection, ReplicationSql sql, string slot, SnapshotMode mode,
+        Func<string, CancellationToken, Task>? createWithSnapshot, ILogger logger, CancellationToken cancellationToken)
     {
         var check = new NpgsqlCommand("""
             SELECT s.plugin, s.database = current_database(), s.wal_status = 'lost'
@@ -127,7 +132,17 @@ internal static class ReplicationSetup
                 $"The replication slot '{slot}' exists but is not a pgoutput slot of this database (plugin {plugin}); set OutboxOptions.Replication.SlotName to a free name, or drop that slot if it is unused.");
         }
 
-        var known = await ScalarAsync(connection, sql.ReadPosition, cancellationToken, slot).ConfigureAwait(false) is not null;
+        var position = await ScalarAsync(connection, "SELECT \"snapshot_completed_at\" IS NOT NULL FROM " + sql.PositionsTable + " WHERE \"slot\" = $1", cancellationToken, slot).ConfigureAwait(false);
+        var known = position is not null;
+        if (plugin is not null && !lost && position is false && createWithSnapshot is not null)
+        {
+            // Our own slot whose snapshot was interrupted: the snapshot can only be taken at a slot's creation.
+            ReplicationLog.SlotLost(logger, slot, "its initial snapshot did not complete; dropping it and creating it again with a new snapshot");
+            await ExecuteAsync(connection, "SELECT pg_drop_replication_slot($1)", cancellationToken, slot).ConfigureAwait(false);
+            await createWithSnapshot(slot, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (plugin is not null && !lost)
         {
             if (!known)
@@ -157,8 +172,14 @@ internal static class ReplicationSetup
             ReplicationLog.SlotLost(logger, slot, "creating a new one (SnapshotMode.WhenNeeded)");
         }
 
+        if (createWithSnapshot is not null)
+        {
+            await createWithSnapshot(slot, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var lsn = await ScalarAsync(connection, "SELECT lsn::text FROM pg_create_logical_replication_slot($1, 'pgoutput')", cancellationToken, slot).ConfigureAwait(false);
-        await ResetPositionAsync(connection, sql, slot, snapshotDone: !hasChangeTables || mode == SnapshotMode.Never, cancellationToken).ConfigureAwait(false);
+        await ResetPositionAsync(connection, sql, slot, snapshotDone: true, cancellationToken).ConfigureAwait(false);
         ReplicationLog.SlotCreated(logger, slot, lsn?.ToString() ?? "?");
     }
 

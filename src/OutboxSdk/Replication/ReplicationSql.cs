@@ -9,6 +9,7 @@ internal sealed class ReplicationSql
     {
         var s = OutboxSchema.QuoteIdentifier(schema);
         var positions = s + ".\"replication_positions\"";
+        PositionsTable = positions;
         MessagesTable = s + ".\"messages\"";
         SetupLockKey = "outbox replication setup " + schema;
 
@@ -50,6 +51,8 @@ internal sealed class ReplicationSql
     public string SetupLockKey { get; }
 
     public string MessagesTable { get; }
+
+    public string PositionsTable { get; }
 
     public string ReadPosition { get; }
 

@@ -1,6 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OutboxSdk.Hosting;
 
@@ -10,12 +9,9 @@ namespace OutboxSdk.Replication;
 /// Creates (or checks) the publication and the slot when the host starts, in StartingAsync, after the migrations
 /// and before the application can publish: a message is in the slot's stream only if it was written after the slot
 /// was created, so the slot must exist before the first message. Runs in processes that run the Replication relay.
+/// With change-feed tables and a snapshot due, the snapshot is delivered here too, before the host finishes starting.
 /// </summary>
-internal sealed class ReplicationStartupService(
-    IOptions<OutboxOptions> options,
-    OutboxDataSource dataSource,
-    IChangeSink sink,
-    ILogger<ReplicationStartupService>? logger = null) : IHostedLifecycleService
+internal sealed class ReplicationStartupService(IOptions<OutboxOptions> options, IServiceProvider services) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -25,8 +21,8 @@ internal sealed class ReplicationStartupService(
             return;
         }
 
-        await ReplicationSetup.EnsureAsync(dataSource.DataSource, ReplicationNames.For(outbox), outbox.Replication.SnapshotMode, sink.Tables,
-            (ILogger?)logger ?? NullLogger.Instance, cancellationToken).ConfigureAwait(false);
+        // Resolved only in this mode: the runtime needs the relay's services, which a Notify host need not build.
+        await services.GetRequiredService<ReplicationRuntime>().EnsureSetupAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
