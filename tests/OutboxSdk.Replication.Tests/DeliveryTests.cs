@@ -73,4 +73,17 @@ public sealed class DeliveryTests(PostgresFixture fixture)
         await recorder.WaitUntilAsync(r => r.Seen.Count >= 20);
         Assert.Equal(Enumerable.Range(0, 20).Select(i => $"batch/{i}"), recorder.Seen);
     }
+
+    [Fact]
+    public async Task A_publisher_only_process_started_first_creates_the_slot_so_its_messages_are_delivered_later()
+    {
+        await using var outbox = await ReplicationOutbox.CreateAsync(fixture.Postgres);
+        await outbox.StartRelayAsync(o => o.RunRelay = false);
+        await outbox.PublishStepsAsync("early", 0, 2);
+
+        var (_, recorder) = await outbox.StartRelayAsync();
+
+        await recorder.WaitUntilAsync(r => r.Seen.Count >= 2);
+        Assert.Equal(["early/0", "early/1"], recorder.Seen);
+    }
 }

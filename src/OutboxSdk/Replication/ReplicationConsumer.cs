@@ -34,6 +34,8 @@ internal sealed class ReplicationConsumer(
     private readonly ILogger _logger = context.Logger;
     private readonly OutboxRowReader _rows = new();
     private bool _maintenance;
+    private bool _waiting;
+    private long _eventStarted;
 
     public async Task RunAsync(CancellationToken stopping)
     {
@@ -99,6 +101,7 @@ internal sealed class ReplicationConsumer(
                 {
                     if (!channel.Reader.TryRead(out var e))
                     {
+                        Volatile.Write(ref _waiting, true);
                         var ready = channel.Reader.WaitToReadAsync(stopping).AsTask();
                         if (delivery.HasUnflushed && await Task.WhenAny(ready, Task.Delay(IdleFlushDelay, context.Time, stopping)).ConfigureAwait(false) != ready)
                         {
@@ -106,7 +109,9 @@ internal sealed class ReplicationConsumer(
                             await delivery.FlushAsync(stopping).ConfigureAwait(false);
                         }
 
-                        if (!await ready.ConfigureAwait(false))
+                        var more = await ready.ConfigureAwait(false);
+                        Volatile.Write(ref _waiting, false);
+                        if (!more)
                         {
                             await channel.Reader.Completion.ConfigureAwait(false); // the reader's fault, if any
                             return;
@@ -123,6 +128,7 @@ internal sealed class ReplicationConsumer(
                     }
 
                     context.Heartbeat?.Beat();
+                    Volatile.Write(ref _eventStarted, context.Time.GetTimestamp());
                     handlerRunning = true;
                     switch (e)
                     {
@@ -382,34 +388,49 @@ internal sealed class ReplicationConsumer(
         }
     }
 
+    /// <summary>
+    /// Writes a heartbeat message every HeartbeatInterval, and beats the relay's liveness every PollInterval while the
+    /// dispatch loop waits for the stream or runs a handler within its timeout: a quiet stream is not a stalled relay.
+    /// </summary>
     private async Task HeartbeatAsync(CancellationToken cancellationToken)
     {
         await Task.Yield();
         var interval = context.Options.Replication.HeartbeatInterval;
+        var tick = interval == Timeout.InfiniteTimeSpan || interval > context.Options.PollInterval ? context.Options.PollInterval : interval;
+        long? lastEmitted = null;
         while (!cancellationToken.IsCancellationRequested)
         {
-            try
+            if (lastEmitted is null || (interval != Timeout.InfiniteTimeSpan && context.Time.GetElapsedTime(lastEmitted.Value) >= interval))
             {
-                // The first one also tells the consumer it holds the slot: the stream stays silent otherwise.
-                var command = context.DataSource.CreateCommand("SELECT pg_logical_emit_message(false, $1, ''::text)");
-                await using (command.ConfigureAwait(false))
+                lastEmitted = context.Time.GetTimestamp();
+                try
                 {
-                    command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = HeartbeatPrefix });
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    // The first one also tells the consumer it holds the slot: the stream stays silent otherwise.
+                    var command = context.DataSource.CreateCommand("SELECT pg_logical_emit_message(false, $1, ''::text)");
+                    await using (command.ConfigureAwait(false))
+                    {
+                        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = HeartbeatPrefix });
+                        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+                {
+                    ReplicationLog.HeartbeatFailed(_logger, names.Slot, e);
                 }
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+
+            if (_state.Streaming && (Volatile.Read(ref _waiting) || WithinHandlerTimeout()))
             {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                ReplicationLog.HeartbeatFailed(_logger, names.Slot, e);
+                context.Heartbeat?.Beat();
             }
 
             try
             {
-                await Task.Delay(interval == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : interval, context.Time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(tick, context.Time, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -417,6 +438,10 @@ internal sealed class ReplicationConsumer(
             }
         }
     }
+
+    private bool WithinHandlerTimeout() =>
+        context.Options.Retry.HandlerTimeout == Timeout.InfiniteTimeSpan
+        || context.Time.GetElapsedTime(Volatile.Read(ref _eventStarted)) < context.Options.Retry.HandlerTimeout;
 
     private bool IsOutboxTable(PgRelation relation) => relation.Table == "messages" && relation.Schema == names.Schema;
 

@@ -52,4 +52,7 @@ internal static partial class ReplicationLog
 
     [LoggerMessage(5015, LogLevel.Information, "Initial snapshot of slot {Slot}: {Count} row(s) delivered")]
     public static partial void SnapshotDelivered(ILogger logger, string slot, long count);
+
+    [LoggerMessage(5016, LogLevel.Warning, "Replication slot {Slot} does not exist yet and this publisher-only process does not create it ({Reason}): messages published before the relay creates it are not delivered; start the relay first")]
+    public static partial void PublisherBeforeSlot(ILogger logger, string slot, string reason);
 }

@@ -46,6 +46,17 @@ internal static class ReplicationSetup
         }
     }
 
+    /// <summary>Whether the slot exists (in any state).</summary>
+    public static async Task<bool> SlotExistsAsync(NpgsqlDataSource dataSource, string slot, CancellationToken cancellationToken)
+    {
+        var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)");
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = slot });
+            return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+    }
+
     private static async Task EnsurePublicationAsync(NpgsqlConnection connection, string publication, List<(string Schema, string Table)> tables, ILogger logger, CancellationToken cancellationToken)
     {
         var quoted = OutboxSchema.QuoteIdentifier(publication);
