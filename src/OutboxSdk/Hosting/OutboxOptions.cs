@@ -1,4 +1,5 @@
 using Npgsql;
+using OutboxSdk.Replication;
 
 namespace OutboxSdk.Hosting;
 
@@ -50,6 +51,9 @@ public sealed class OutboxOptions
 
     /// <summary>How the change feed builds typed changes (unchanged-TOAST policy); see docs/change-feed.md.</summary>
     public OutboxSdk.ChangeFeed.ChangeFeedOptions ChangeFeed { get; } = new();
+
+    /// <summary>The Replication relay's slot, publication, heartbeat, snapshot and write mode (<see cref="RelayMode.Replication"/>).</summary>
+    public ReplicationOptions Replication { get; } = new();
 
     /// <summary>The LISTEN/NOTIFY channel; default <c>outbox_&lt;schema&gt;</c>.</summary>
     public string? NotifyChannel { get; set; }
