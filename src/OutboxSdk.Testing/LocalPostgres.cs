@@ -121,6 +121,51 @@ public sealed class LocalPostgres : IAsyncDisposable
         return ConnectionStringFor(name);
     }
 
+    /// <summary>
+    /// Stops the server with <paramref name="mode"/>, keeping its data folder and port, so that
+    /// <see cref="StartServerAsync"/> can start it again (tests of what clients do while the database restarts).
+    /// </summary>
+    /// <exception cref="LocalPostgresException">pg_ctl stop failed.</exception>
+    public async Task StopServerAsync(LocalPostgresShutdown mode = LocalPostgresShutdown.Fast, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var (code, output) = await PostgresCommand.RunAsync(Path.Combine(BinDirectory, "pg_ctl"),
+            ["stop", "-m", mode.ToString().ToLowerInvariant(), "-w", "-t", "60", "-D", _dataDirectory],
+            TimeSpan.FromSeconds(70), cancellationToken).ConfigureAwait(false);
+        if (code != 0)
+        {
+            throw new LocalPostgresException($"pg_ctl stop -m {mode.ToString().ToLowerInvariant()} failed (exit {code}): {output}");
+        }
+    }
+
+    /// <summary>Starts a server stopped by <see cref="StopServerAsync"/> again on the same data folder and port (after an immediate stop, Postgres runs crash recovery first).</summary>
+    /// <exception cref="LocalPostgresException">pg_ctl start failed (for example, another process took the port meanwhile); the message holds the server log.</exception>
+    public async Task StartServerAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var log = Path.Combine(Folder, "postgres.log");
+        var (code, output) = await PostgresCommand.RunAsync(Path.Combine(BinDirectory, "pg_ctl"),
+            ["start", "-w", "-t", "120", "-D", _dataDirectory, "-l", log],
+            TimeSpan.FromSeconds(130), cancellationToken).ConfigureAwait(false);
+        if (code != 0)
+        {
+            var serverLog = File.Exists(log) ? await File.ReadAllTextAsync(log, cancellationToken).ConfigureAwait(false) : "";
+            throw new LocalPostgresException($"pg_ctl start (restart on port {Port}) failed (exit {code}): {output}\nserver log:\n{serverLog}");
+        }
+    }
+
+    /// <summary>Stops the server with <paramref name="mode"/>, stays down for <paramref name="downtime"/>, and starts it again on the same port.</summary>
+    public async Task RestartAsync(LocalPostgresShutdown mode, TimeSpan downtime = default, CancellationToken cancellationToken = default)
+    {
+        await StopServerAsync(mode, cancellationToken).ConfigureAwait(false);
+        if (downtime > TimeSpan.Zero)
+        {
+            await Task.Delay(downtime, cancellationToken).ConfigureAwait(false);
+        }
+
+        await StartServerAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Stops the server at once (<c>pg_ctl stop -m immediate</c>) and deletes its folder.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using OutboxSdk.Avro.Framing;
-using OutboxSdk.Avro.Generic;
 using OutboxSdk.Avro.IO;
 using OutboxSdk.Avro.Schema;
 
@@ -42,8 +40,8 @@ public static class AvroSerializer
     /// Reads one value written with <paramref name="writerSchema"/>, which may be an older or newer version of
     /// <typeparamref name="T"/>'s schema. When its fingerprint is <typeparamref name="T"/>'s this is
     /// <see cref="Deserialize{T}(ReadOnlySpan{byte})"/>. Otherwise it is the slow path for old data: the datum is
-    /// resolved to <typeparamref name="T"/>'s schema by a <see cref="GenericDatumReader"/> (compiled once per writer
-    /// fingerprint and cached), re-encoded and decoded by the generated code. Throws
+    /// resolved to <typeparamref name="T"/>'s schema and re-encoded by a <see cref="SchemaVersionResolver"/>
+    /// (compiled once per writer fingerprint and cached), then decoded by the generated code. Throws
     /// <see cref="AvroResolutionException"/> when the schemas are not compatible.
     /// </summary>
     public static T Deserialize<T>(ReadOnlySpan<byte> data, AvroSchema writerSchema) where T : IAvroSerializable<T>
@@ -54,12 +52,7 @@ public static class AvroSerializer
             return Deserialize<T>(data);
         }
 
-        // Canonical form (and so the fingerprint) holds everything that decides how the writer's bytes decode.
-        var resolver = SchemaCache<T>.Resolvers.GetOrAdd(writerSchema.Fingerprint64, static (_, writer) => new GenericDatumReader(writer, SchemaCache<T>.Schema), writerSchema);
-        var datum = resolver.Read(data);
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, data.Length * 2));
-        GenericDatumWriter.Write(SchemaCache<T>.Schema, datum, buffer);
-        return Deserialize<T>(buffer.WrittenSpan);
+        return Deserialize<T>(SchemaCache<T>.Resolver.Reencode(data, writerSchema).Span);
     }
 
     /// <summary>The schema JSON of <typeparamref name="T"/>.</summary>
@@ -124,7 +117,7 @@ public static class AvroSerializer
     {
         public static readonly AvroSchema Schema = AvroSchema.Parse(T.AvroSchemaJson);
 
-        /// <summary>Resolvers from writer schemas to <typeparamref name="T"/>'s, by writer fingerprint.</summary>
-        public static readonly ConcurrentDictionary<long, GenericDatumReader> Resolvers = new();
+        /// <summary>Resolves other versions of the schema to <typeparamref name="T"/>'s.</summary>
+        public static readonly SchemaVersionResolver Resolver = new(Schema);
     }
 }

@@ -36,16 +36,41 @@ internal static class MigrationCommands
     public static Command Script()
     {
         var schema = SchemaOption();
-        var command = new Command("script", "Print the SQL of every outbox migration (idempotent, one transaction) for a DBA to review and apply.")
+        var roles = new Option<bool>("--roles")
         {
-            schema,
+            Description = "Print instead the SQL that sets up least-privileged roles (docs/security.md): the relay's queue, and the GRANTs of a publisher and a relay role. Run it as the tables' owner after the migrations.",
+        };
+        var publisher = new Option<string>("--publisher")
+        {
+            Description = "With --roles: the role that can only publish (default: outbox_publisher).",
+            HelpName = "role",
+            DefaultValueFactory = _ => OutboxRoles.DefaultPublisher,
+        };
+        var relay = new Option<string>("--relay")
+        {
+            Description = "With --roles: the role that runs the relay (default: outbox_relay).",
+            HelpName = "role",
+            DefaultValueFactory = _ => OutboxRoles.DefaultRelay,
+        };
+        var channel = new Option<string?>("--channel")
+        {
+            Description = "With --roles: the relay's NOTIFY channel, as OutboxOptions.NotifyChannel (default: outbox_<schema>).",
+            HelpName = "name",
+        };
+        var command = new Command("script", "Print the SQL of every outbox migration (idempotent, one transaction) for a DBA to review and apply; with --roles, the GRANTs of least-privileged roles.")
+        {
+            schema, roles, publisher, relay, channel,
         };
         command.SetAction(result =>
         {
             var stdout = result.InvocationConfiguration.Output;
             var exitCode = CliErrors.Run(result.InvocationConfiguration.Error, () =>
             {
-                stdout.Write(OutboxMigrator.Script(CheckedSchema(result.GetValue(schema)!)).ReplaceLineEndings("\n"));
+                var name = CheckedSchema(result.GetValue(schema)!);
+                var sql = result.GetValue(roles)
+                    ? OutboxRoles.Script(name, Checked("--channel", result.GetValue(channel)), Checked("--publisher", result.GetValue(publisher))!, Checked("--relay", result.GetValue(relay))!)
+                    : OutboxMigrator.Script(name);
+                stdout.Write(sql.ReplaceLineEndings("\n"));
                 return 0;
             });
             stdout.Flush();
@@ -95,16 +120,23 @@ internal static class MigrationCommands
         }
     }
 
-    private static string CheckedSchema(string schema)
+    private static string CheckedSchema(string schema) => Checked("--schema", schema)!;
+
+    private static string? Checked(string option, string? identifier)
     {
+        if (identifier is null)
+        {
+            return null;
+        }
+
         try
         {
-            _ = OutboxSchema.QuoteIdentifier(schema);
-            return schema;
+            _ = OutboxSchema.QuoteIdentifier(identifier);
+            return identifier;
         }
         catch (ArgumentException e)
         {
-            throw new CliException("--schema: " + e.Message.Split(" (Parameter", 2)[0], e);
+            throw new CliException(option + ": " + e.Message.Split(" (Parameter", 2)[0], e);
         }
     }
 }

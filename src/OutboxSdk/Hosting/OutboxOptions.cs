@@ -1,5 +1,6 @@
 using Npgsql;
 using OutboxSdk.Replication;
+using OutboxSdk.Avro.Compatibility;
 
 namespace OutboxSdk.Hosting;
 
@@ -54,6 +55,13 @@ public sealed class OutboxOptions
 
     /// <summary>The Replication relay's slot, publication, heartbeat, snapshot and write mode (<see cref="RelayMode.Replication"/>).</summary>
     public ReplicationOptions Replication { get; } = new();
+
+    /// <summary>
+    /// How a new version of a message schema must relate to the versions registered in the outbox's <c>schemas</c>
+    /// table; startup refuses a schema that breaks it, naming subject, field and rule. Default
+    /// <see cref="CompatibilityLevel.Backward"/>: the new type reads every message the previous version wrote.
+    /// </summary>
+    public CompatibilityLevel SchemaCompatibility { get; set; } = CompatibilityLevel.Backward;
 
     /// <summary>The LISTEN/NOTIFY channel; default <c>outbox_&lt;schema&gt;</c>.</summary>
     public string? NotifyChannel { get; set; }

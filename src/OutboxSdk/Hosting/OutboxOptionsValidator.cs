@@ -29,6 +29,11 @@ public sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
         Positive(failures, "MaxDegreeOfParallelism", options.MaxDegreeOfParallelism, "e.g. Environment.ProcessorCount");
         PositiveTime(failures, "PollInterval", options.PollInterval, "the default is 1 s");
         OutboxSdk.Replication.ReplicationOptionsValidation.Validate(options, failures);
+        if (!Enum.IsDefined(options.SchemaCompatibility))
+        {
+            failures.Add($"OutboxOptions.SchemaCompatibility ({(int)options.SchemaCompatibility}) is not a CompatibilityLevel; the default is Backward.");
+        }
+
         ValidateRetry(options.Retry, failures);
         // Retention is checked by its own validator (Retention/RetentionOptionsValidator).
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

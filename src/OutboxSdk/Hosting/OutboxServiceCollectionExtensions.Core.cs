@@ -28,7 +28,10 @@ public static partial class OutboxServiceCollectionExtensions
             TypesOf(provider),
             provider.GetRequiredService<OutboxDataSource>().DataSource,
             provider.GetRequiredService<IOptions<OutboxOptions>>().Value.Schema,
-            provider.GetService<ILogger<OutboxSchemaRegistry>>()));
+            provider.GetService<ILogger<OutboxSchemaRegistry>>())
+        {
+            Compatibility = provider.GetRequiredService<IOptions<OutboxOptions>>().Value.SchemaCompatibility,
+        });
         services.TryAddSingleton<IOutbox>(static provider => new NpgsqlOutbox(TypesOf(provider), provider.GetRequiredService<IOptions<OutboxOptions>>()));
 
         // Registered before the relay's services (AddRelay runs after AddCore), and it works in StartingAsync,

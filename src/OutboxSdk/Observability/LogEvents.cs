@@ -51,4 +51,7 @@ internal static class LogEvents
 
     /// <summary>A retention run failed; the next run retries.</summary>
     public const int RetentionFailed = 7005;
+
+    /// <summary>The role does not own the outbox tables, so it leaves retention to the owner's process.</summary>
+    public const int RetentionNotOwner = 7006;
 }

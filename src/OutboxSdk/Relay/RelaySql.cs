@@ -12,6 +12,7 @@ internal sealed class RelaySql
     public RelaySql(string schema, string channel)
     {
         Schema = schema;
+        Channel = channel;
         var s = OutboxSchema.QuoteIdentifier(schema);
         var pending = s + ".\"pending\"";
         var messages = s + ".\"messages\"";
@@ -93,6 +94,9 @@ internal sealed class RelaySql
     }
 
     public string Schema { get; }
+
+    /// <summary>The channel the relay listens on.</summary>
+    public string Channel { get; }
 
     public string LeaderLockKey { get; }
 

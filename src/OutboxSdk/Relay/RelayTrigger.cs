@@ -31,7 +31,17 @@ internal static class RelayTrigger
                 return false; // another relay installed it meanwhile
             }
 
-            await ExecuteAsync(connection, sql.EnqueueFunction, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await ExecuteAsync(connection, sql.EnqueueFunction, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                throw new InvalidOperationException(
+                    $"The relay's queue trigger does not notify its channel {sql.Channel}, and this role cannot change it ({e.MessageText}): " +
+                    $"run, as the owner of the outbox tables, the SQL of 'outbox script --roles --schema {sql.Schema} --channel {sql.Channel}'.", e);
+            }
+
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }

@@ -37,6 +37,14 @@ internal sealed class PartitionMaintainer(string schema, TimeSpan window, TimeSp
                     return RetentionRun.Busy;
                 }
 
+                // Only the owner may create and drop partitions. A least-privileged publisher or relay (docs/security.md)
+                // leaves the job to the process that connects as the owner, instead of failing every run.
+                if (await CurrentRoleAsync(connection, cancellationToken).ConfigureAwait(false) is { } role)
+                {
+                    RetentionLog.NotOwner(logger, schema, role);
+                    return RetentionRun.NotOwner;
+                }
+
                 var partitions = await PartitionCatalog.ReadAsync(connection, schema, cancellationToken).ConfigureAwait(false);
                 var created = new List<string>();
                 long moved = 0;
@@ -75,6 +83,20 @@ internal sealed class PartitionMaintainer(string schema, TimeSpan window, TimeSp
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return new RetentionRun(false, created, dropped, kept, moved);
             }
+        }
+    }
+
+    /// <summary>The current role when it cannot act as the owner of the messages table, else null.</summary>
+    private async Task<string?> CurrentRoleAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(
+            "SELECT current_user FROM pg_class c WHERE c.oid = to_regclass($1) AND NOT pg_has_role(c.relowner, 'USAGE')", connection)
+        {
+            Parameters = { new() { Value = _messages } },
+        };
+        await using (command.ConfigureAwait(false))
+        {
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
         }
     }
 

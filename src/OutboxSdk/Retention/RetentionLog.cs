@@ -25,6 +25,10 @@ internal static partial class RetentionLog
         Message = "Outbox retention of {Schema} skipped: another instance holds the lock")]
     public static partial void LockBusy(ILogger logger, string schema);
 
+    [LoggerMessage(EventId = LogEvents.RetentionNotOwner, Level = LogLevel.Information,
+        Message = "Outbox retention of {Schema} skipped: the role {Role} does not own {Schema}.messages; partitions are created and dropped only by a process that connects as the owner (docs/security.md)")]
+    public static partial void NotOwner(ILogger logger, string schema, string role);
+
     [LoggerMessage(EventId = LogEvents.RetentionFailed, Level = LogLevel.Error,
         Message = "Outbox retention of {Schema} failed; the next run retries")]
     public static partial void Failed(ILogger logger, string schema, Exception exception);

@@ -9,4 +9,7 @@ namespace OutboxSdk.Retention;
 internal sealed record RetentionRun(bool LockBusy, IReadOnlyList<string> Created, IReadOnlyList<string> Dropped, IReadOnlyList<string> Kept, long RowsMoved)
 {
     public static RetentionRun Busy { get; } = new(true, [], [], [], 0);
+
+    /// <summary>The role does not own the outbox tables, so this run changed nothing (docs/security.md).</summary>
+    public static RetentionRun NotOwner { get; } = new(false, [], [], [], 0);
 }

@@ -1,12 +1,12 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using OutboxSdk.Avro;
 using OutboxSdk.Avro.Framing;
-using OutboxSdk.Avro.Generic;
+using OutboxSdk.Avro.Compatibility;
 using OutboxSdk.Avro.Schema;
+using OutboxSdk.Avro.Serialization;
 using OutboxSdk.Migrations;
 using OutboxSdk.Registration;
 using OutboxSdk.Schema;
@@ -27,8 +27,7 @@ public sealed class OutboxSchemaRegistry
     private readonly string _findSql;
     private readonly Dictionary<long, OutboxMessageType> _generated = [];
     private readonly ConcurrentDictionary<long, AvroSchema> _schemas = new();
-    private readonly ConcurrentDictionary<Type, AvroSchema> _readerSchemas = new();
-    private readonly ConcurrentDictionary<(Type Reader, long Writer), GenericDatumReader> _resolvers = new();
+    private readonly ConcurrentDictionary<Type, SchemaVersionResolver> _resolvers = new();
 
     /// <summary>Creates a registry over the generated <paramref name="types"/> and the <c>schemas</c> table in <paramref name="schema"/>.</summary>
     public OutboxSchemaRegistry(OutboxTypeRegistry types, NpgsqlDataSource dataSource, string schema = OutboxSchema.DefaultSchema, ILogger<OutboxSchemaRegistry>? logger = null)
@@ -48,6 +47,12 @@ public sealed class OutboxSchemaRegistry
 
     /// <summary>The schema of the outbox tables.</summary>
     public string Schema { get; }
+
+    /// <summary>
+    /// How a new schema must relate to its subject's registered versions for <see cref="RegisterGeneratedAsync"/> to
+    /// accept it; <see cref="CompatibilityLevel.Backward"/> unless set (<c>OutboxOptions.SchemaCompatibility</c>).
+    /// </summary>
+    public CompatibilityLevel Compatibility { get; init; } = CompatibilityLevel.Backward;
 
     /// <summary>
     /// The writer schema with <paramref name="fingerprint"/>: a generated type's, else the <c>schemas</c> table's;
@@ -75,7 +80,16 @@ public sealed class OutboxSchemaRegistry
                 return null;
             }
 
-            var schema = AvroSchema.Parse(json);
+            AvroSchema schema;
+            try
+            {
+                schema = AvroSchema.Parse(json);
+            }
+            catch (AvroException e)
+            {
+                throw new OutboxDecodeException($"The schema registered in {Schema}.schemas under fingerprint {fingerprint} is not a valid Avro schema ({e.Message}): the row was altered by hand.", null, fingerprint, e);
+            }
+
             if (schema.Fingerprint64 != fingerprint)
             {
                 throw new OutboxDecodeException($"The schema registered in {Schema}.schemas under fingerprint {fingerprint} has fingerprint {schema.Fingerprint64}: the row was altered by hand.", null, fingerprint);
@@ -119,7 +133,7 @@ public sealed class OutboxSchemaRegistry
             {
                 return ValueTask.FromResult(type.Deserialize(datum));
             }
-            catch (AvroException e)
+            catch (Exception e) when (IsUnreadable(e))
             {
                 throw Unreadable(type, fingerprint, e);
             }
@@ -130,9 +144,13 @@ public sealed class OutboxSchemaRegistry
 
     /// <summary>
     /// Registers the schema of every generated message type in the <c>schemas</c> table (a new fingerprint gets its
-    /// subject's next version). Runs under the migrations' advisory lock, so instances starting together number
+    /// subject's next version) after checking it against the subject's registered versions at
+    /// <see cref="Compatibility"/>. Runs under the migrations' advisory lock, so instances starting together number
     /// versions without conflict. Returns how many were new.
     /// </summary>
+    /// <exception cref="OutboxSchemaCompatibilityException">
+    /// A new schema breaks <see cref="Compatibility"/> against its subject's registered versions; nothing was registered.
+    /// </exception>
     public async Task<int> RegisterGeneratedAsync(CancellationToken cancellationToken = default)
     {
         if (_types.Messages.Count == 0)
@@ -147,26 +165,7 @@ public sealed class OutboxSchemaRegistry
             await using (transaction.ConfigureAwait(false))
             {
                 await OutboxMigrator.LockAsync(transaction, Schema, cancellationToken).ConfigureAwait(false);
-                var added = 0;
-                var sql = OutboxSchema.RegisterSchemaSql(Schema);
-                foreach (var message in _types.Messages)
-                {
-                    var command = new NpgsqlCommand(sql, connection, transaction)
-                    {
-                        Parameters =
-                        {
-                            new() { Value = message.Fingerprint },
-                            new() { Value = message.Subject },
-                            new() { Value = message.CanonicalForm },
-                            new() { Value = message.SchemaJson },
-                        },
-                    };
-                    await using (command.ConfigureAwait(false))
-                    {
-                        added += await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                }
-
+                var added = await SchemaRegistration.RegisterAsync(transaction, Schema, _types.Messages, Compatibility, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 MigrationLog.SchemasRegistered(_logger, added, _types.Messages.Count, Schema);
                 return added;
@@ -180,21 +179,22 @@ public sealed class OutboxSchemaRegistry
             ?? throw new OutboxDecodeException($"A '{type.Subject}' message was written with the schema of fingerprint {fingerprint}, which is neither {type.ClrType.Name}'s ({type.Fingerprint}) nor registered in {Schema}.schemas: the publisher did not register it (it does at startup).", type.Subject, fingerprint);
         try
         {
-            // The slow path for data of another schema version: resolve to the generic form of the reader's
-            // schema, re-encode, and let the generated decoder read that (as AvroSerializer.Deserialize<T> does).
-            var reader = _readerSchemas.GetOrAdd(type.ClrType, static (_, t) => AvroSchema.Parse(t.SchemaJson), type);
-            var resolver = _resolvers.GetOrAdd((type.ClrType, fingerprint), static (_, s) => new GenericDatumReader(s.writer, s.reader), (writer, reader));
-            var value = resolver.Read(datum.Span);
-            var buffer = new ArrayBufferWriter<byte>(Math.Max(256, datum.Length * 2));
-            GenericDatumWriter.Write(reader, value, buffer);
-            return type.Deserialize(buffer.WrittenMemory);
+            // The slow path for data of another schema version: resolved into the reader's encoding, then read by
+            // the generated decoder.
+            var resolver = _resolvers.GetOrAdd(type.ClrType, static (_, t) => new SchemaVersionResolver(AvroSchema.Parse(t.SchemaJson)), type);
+            return type.Deserialize(resolver.Reencode(datum.Span, writer));
         }
-        catch (AvroException e)
+        catch (Exception e) when (IsUnreadable(e))
         {
             throw Unreadable(type, fingerprint, e);
         }
     }
 
-    private static OutboxDecodeException Unreadable(OutboxMessageType type, long fingerprint, AvroException e) =>
+    // Decoding is pure computation over untrusted bytes: whatever it throws (a corrupt length, an enum index out of
+    // range, a timestamp out of DateTime's range) means these bytes cannot be read, and retrying will not change that.
+    private static bool IsUnreadable(Exception e) =>
+        e is AvroException or FormatException or OverflowException or ArgumentException or InvalidCastException or IndexOutOfRangeException or InvalidOperationException;
+
+    private static OutboxDecodeException Unreadable(OutboxMessageType type, long fingerprint, Exception e) =>
         new OutboxDecodeException($"A '{type.Subject}' message written with the schema of fingerprint {fingerprint} cannot be read as {type.ClrType.Name}: {e.Message}", type.Subject, fingerprint, e);
 }

@@ -1,0 +1,129 @@
+namespace OutboxSdk.FaultTests;
+
+/// <summary>
+/// The application instances of a scenario: each slot runs one relay process and, like an orchestrator, starts a
+/// new one whenever it dies (killed by the suite, or exited by itself — counted in <see cref="UnexpectedExits"/>).
+/// </summary>
+internal sealed class RelayFleet : IAsyncDisposable
+{
+    private readonly Func<int, NodeProcess> _start;
+    private readonly NodeProcess?[] _current;
+    private readonly Task[] _supervisors;
+    private readonly CancellationTokenSource _stopping = new();
+    private int _kills;
+    private int _unexpectedExits;
+
+    public RelayFleet(int instances, Func<int, NodeProcess> start)
+    {
+        _start = start;
+        _current = new NodeProcess?[instances];
+        _supervisors = new Task[instances];
+        for (var slot = 0; slot < instances; slot++)
+        {
+            var s = slot;
+            _supervisors[slot] = Task.Run(() => SuperviseAsync(s));
+        }
+    }
+
+    public int Instances => _current.Length;
+
+    public int Kills => Volatile.Read(ref _kills);
+
+    public int UnexpectedExits => Volatile.Read(ref _unexpectedExits);
+
+    /// <summary>
+    /// SIGKILLs the relay in a random slot at a random point of its work: once it has started (a kill while the
+    /// runtime loads would hit nothing of ours), after a random 0–<paramref name="maxRunSeconds"/> s more. Its
+    /// supervisor starts a new one. With several instances, every one has started before the kill, so the
+    /// recovery measured is a stand-by's takeover (or nothing, when the stand-by is the one killed), not a restart.
+    /// </summary>
+    public async Task<InjectedFault> KillRandomAsync(Random random, double maxRunSeconds)
+    {
+        if (_current.Length > 1)
+        {
+            await WaitReadyAsync(TimeSpan.FromMinutes(1));
+        }
+
+        var slot = random.Next(_current.Length);
+        var process = Volatile.Read(ref _current[slot]);
+        for (var waited = 0; process is null && waited < 600; waited++)
+        {
+            await Task.Delay(100); // between a death and its restart
+            process = Volatile.Read(ref _current[slot]);
+        }
+
+        if (process is null)
+        {
+            throw new InvalidOperationException($"relay {slot + 1} did not come back within a minute");
+        }
+
+        await Task.WhenAny(process.Ready, Task.Delay(TimeSpan.FromMinutes(1)));
+        await Task.Delay(TimeSpan.FromSeconds(random.NextDouble() * maxRunSeconds));
+        var start = DateTime.UtcNow;
+        await process.KillAsync();
+        Interlocked.Increment(ref _kills);
+        return new InjectedFault(start, DateTime.UtcNow, $"SIGKILL relay {slot + 1} (pid {process.Pid})");
+    }
+
+    /// <summary>Waits until every slot's relay has started (the stream then begins with the relays running).</summary>
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        for (var slot = 0; slot < _current.Length; slot++)
+        {
+            while (Volatile.Read(ref _current[slot]) is not { Ready.IsCompletedSuccessfully: true } && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        foreach (var process in _current)
+        {
+            if (process is not null)
+            {
+                await process.KillAsync();
+            }
+        }
+
+        await Task.WhenAll(_supervisors);
+        _stopping.Dispose();
+    }
+
+    private async Task SuperviseAsync(int slot)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            using var process = _start(slot);
+            Volatile.Write(ref _current[slot], process);
+            if (_stopping.IsCancellationRequested)
+            {
+                await process.KillAsync(); // started while the fleet was stopping
+            }
+
+            await process.Exited;
+            Volatile.Write(ref _current[slot], null);
+            if (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (!process.KilledBySuite)
+            {
+                Interlocked.Increment(ref _unexpectedExits);
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
