@@ -18,7 +18,16 @@ public static partial class OutboxServiceCollectionExtensions
             var names = ReplicationNames.For(provider.GetRequiredService<IOptions<OutboxOptions>>().Value);
             return new ReplicationState(names.Slot, names.Publication);
         });
-        services.TryAddSingleton<IChangeSink>(NoChangeSink.Instance);
+        // With [ChangeFeed] entities registered, their changes come through the router; its connection is opened
+        // where the engine starts (IChangeSink.InitializeAsync), not here.
+        services.TryAddSingleton<IChangeSink>(static provider =>
+        {
+            var entities = TypesOf(provider).Entities;
+            return entities.Count == 0
+                ? NoChangeSink.Instance
+                : new ChangeFeedSink(entities, provider.GetRequiredService<IOptions<OutboxOptions>>().Value,
+                    (provider.GetService<Microsoft.Extensions.Logging.ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("OutboxSdk.ChangeFeed"));
+        });
         services.TryAddSingleton<ReplicationRuntime>();
 
         // Before AddObservability's Notify probe (TryAdd: the first registration wins), chosen by the relay mode.

@@ -19,7 +19,8 @@ internal sealed class OutboxHealthCheck(
     IOptions<OutboxOptions> outboxOptions,
     IOptions<OutboxHealthOptions> healthOptions,
     TimeProvider time,
-    ILogger<OutboxHealthCheck> logger) : IHealthCheck
+    ILogger<OutboxHealthCheck> logger,
+    OutboxSdk.Replication.ReplicationState? replication = null) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -44,6 +45,12 @@ internal sealed class OutboxHealthCheck(
 
         data["backlog"] = backlog.Count;
         data["backlogAgeSeconds"] = Math.Round(backlog.OldestAge.TotalSeconds, 3);
+
+        if (outbox.RunRelay && outbox.RelayMode == RelayMode.Replication && replication?.StoppedReason is { } stopped)
+        {
+            // The feed stopped on purpose (an incompatible schema change) and will not resume by itself.
+            return HealthCheckResult.Unhealthy("The replication relay stopped: " + stopped, data: data);
+        }
 
         if (outbox.RunRelay)
         {

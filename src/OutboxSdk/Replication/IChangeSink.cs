@@ -10,6 +10,9 @@ namespace OutboxSdk.Replication;
 /// </summary>
 internal interface IChangeSink
 {
+    /// <summary>Prepares the sink once, where the engine starts (before <see cref="Tables"/> is read): the change feed needs a connection to resolve its tables.</summary>
+    Task InitializeAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>The tables to add to the publication.</summary>
     IReadOnlyList<(string Schema, string Table)> Tables { get; }
 

@@ -43,7 +43,10 @@ internal sealed class ReplicationRuntime
     public StreamBufferBudget Budget { get; }
 
     /// <summary>Creates or checks the publication and the slot (and takes the initial snapshot when one is due).</summary>
-    public Task EnsureSetupAsync(CancellationToken cancellationToken) =>
-        ReplicationSetup.EnsureAsync(Context.DataSource, Names, Options.Replication.SnapshotMode, Sink.Tables,
-            new SnapshotRunner(Context, Sink, ConnectionString).CreateSlotAndDeliverAsync, Logger, cancellationToken);
+    public async Task EnsureSetupAsync(CancellationToken cancellationToken)
+    {
+        await Sink.InitializeAsync(Context.DataSource, cancellationToken).ConfigureAwait(false);
+        await ReplicationSetup.EnsureAsync(Context.DataSource, Names, Options.Replication.SnapshotMode, Sink.Tables,
+            new SnapshotRunner(Context, Sink, ConnectionString).CreateSlotAndDeliverAsync, Logger, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -33,6 +33,7 @@ internal sealed class ReplicationStartupService(IOptions<OutboxOptions> options,
         // A publisher-only process may start first: what it publishes before the slot exists is not in the slot's
         // stream. So it creates the publication and the slot when it can (a snapshot, which runs handlers, is left
         // to the relay), and otherwise says so.
+        await runtime.Sink.InitializeAsync(runtime.Context.DataSource, cancellationToken).ConfigureAwait(false);
         var snapshotDue = runtime.Sink.Tables.Count > 0 && outbox.Replication.SnapshotMode != SnapshotMode.Never;
         try
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Npgsql.Replication;
 using Npgsql.Replication.PgOutput;
+using OutboxSdk.ChangeFeed;
 
 namespace OutboxSdk.Replication;
 
@@ -49,7 +50,16 @@ internal sealed class SnapshotRunner(ReplicationDeliveryContext context, IChange
                         var ordinal = 0;
                         await foreach (var notification in sink.ReadSnapshotAsync(connection, new ChangePosition(0, 0, 0, now), cancellationToken).ConfigureAwait(false))
                         {
-                            await delivery.DeliverNotificationAsync(notification, notification.GetType().Name, new ChangePosition(0, ordinal++, 0, now), cancellationToken).ConfigureAwait(false);
+                            var at = new ChangePosition(0, ordinal++, 0, now);
+                            if (notification is ChangeFeedFailure failure)
+                            {
+                                // A row that does not convert: dead-lettered with the reason, the snapshot goes on.
+                                var raw = new ReplicatedMessage(0, Guid.Empty, failure.Source.DisplayName, null, 0, [], "{}", null, now);
+                                await delivery.RejectAsync(raw, new ReplicationPosition(at.CommitLsn, at.Ordinal), now, failure.Error.Message, "change-feed", cancellationToken).ConfigureAwait(false);
+                                continue;
+                            }
+
+                            await delivery.DeliverNotificationAsync(notification, notification.GetType().Name, at, cancellationToken).ConfigureAwait(false);
                         }
 
                         await delivery.FlushAsync(cancellationToken).ConfigureAwait(false);
