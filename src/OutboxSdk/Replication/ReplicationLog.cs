@@ -55,4 +55,14 @@ internal static partial class ReplicationLog
 
     [LoggerMessage(5016, LogLevel.Warning, "Replication slot {Slot} does not exist yet and this publisher-only process does not create it ({Reason}): messages published before the relay creates it are not delivered; start the relay first")]
     public static partial void PublisherBeforeSlot(ILogger logger, string slot, string reason);
+
+    // 5090-5099: the Notify relay's queue while in Replication mode (kept apart from the engine's own ids).
+    [LoggerMessage(5090, LogLevel.Information, "Disabled the Notify relay's enqueue trigger on {Count} table(s) of schema {Schema}: in Replication mode nothing drains its queue")]
+    public static partial void QueueTriggerDisabled(ILogger logger, int count, string schema);
+
+    [LoggerMessage(5091, LogLevel.Warning, "{Count} message(s) queued by the Notify relay wait in {Schema}.pending and are not in the replication slot's stream: run the Notify relay until the queue is empty, then switch")]
+    public static partial void NotifyQueueNotEmpty(ILogger logger, long count, string schema);
+
+    [LoggerMessage(5092, LogLevel.Warning, "Could not disable the Notify relay's enqueue trigger of schema {Schema} ({Reason}): its queue grows while nothing drains it; as the owner of the outbox tables run ALTER TABLE {Schema}.messages DISABLE TRIGGER relay_enqueue")]
+    public static partial void QueueTriggerNotDisabled(ILogger logger, string schema, string reason);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using OutboxSdk.Hosting;
+using OutboxSdk.Relay;
 using OutboxSdk.Schema;
 
 namespace OutboxSdk.Replication;
@@ -34,6 +35,7 @@ internal static class ReplicationSetup
             await ExecuteAsync(connection, "SELECT pg_advisory_lock(hashtextextended($1, 0))", cancellationToken, sql.SetupLockKey).ConfigureAwait(false);
             try
             {
+                await DisableNotifyQueueAsync(connection, names.Schema, logger, cancellationToken).ConfigureAwait(false);
                 List<(string Schema, string Table)> tables = [(names.Schema, "messages"), .. changeTables];
                 await EnsurePublicationAsync(connection, names.Publication, tables, logger, cancellationToken).ConfigureAwait(false);
                 var snapshot = changeTables.Count > 0 && snapshotMode != SnapshotMode.Never ? createWithSnapshot : null;
@@ -43,6 +45,31 @@ internal static class ReplicationSetup
             {
                 await ExecuteAsync(connection, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", CancellationToken.None, sql.SetupLockKey).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Turns the Notify relay's enqueue trigger off: in this mode nothing drains <c>pending</c>. Messages the
+    /// Notify relay queued before and has not delivered stay there (they precede the slot): said, not dropped.
+    /// </summary>
+    private static async Task DisableNotifyQueueAsync(NpgsqlConnection connection, string schema, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var altered = await RelayQueueSwitch.SetAsync(connection, schema, enabled: false, cancellationToken).ConfigureAwait(false);
+            if (altered > 0)
+            {
+                ReplicationLog.QueueTriggerDisabled(logger, altered, schema);
+            }
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            ReplicationLog.QueueTriggerNotDisabled(logger, schema, e.MessageText);
+        }
+
+        if (await RelayQueueSwitch.PendingAsync(connection, schema, cancellationToken).ConfigureAwait(false) is > 0 and var pending)
+        {
+            ReplicationLog.NotifyQueueNotEmpty(logger, pending, schema);
         }
     }
 
