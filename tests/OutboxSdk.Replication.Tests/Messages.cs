@@ -24,6 +24,9 @@ public sealed class Recorder
 
     public ConcurrentQueue<string> Seen { get; } = new();
 
+    /// <summary>The change-feed notifications handled, in order (recorded before <see cref="Seen"/>).</summary>
+    public ConcurrentQueue<object> Notifications { get; } = new();
+
     public ConcurrentDictionary<string, int> Attempts { get; } = new();
 
     /// <summary>Items that fail, with how many attempts fail before one succeeds (int.MaxValue: always).</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -48,12 +49,20 @@ public sealed class ReplicationOutbox : IAsyncDisposable
     }
 
     /// <summary>Starts a relay host with its own <see cref="Recorder"/>.</summary>
-    public async Task<(IHost Host, Recorder Recorder)> StartRelayAsync(Action<OutboxOptions>? configure = null, Action<IServiceCollection>? services = null)
+    /// <remarks>
+    /// The assembly's [ChangeFeed] entity (<see cref="Transfer"/>) joins the publication only with
+    /// <paramref name="changeFeed"/>: other tests' schemas have no transfers table.
+    /// </remarks>
+    public async Task<(IHost Host, Recorder Recorder)> StartRelayAsync(Action<OutboxOptions>? configure = null, Action<IServiceCollection>? services = null, bool changeFeed = false)
     {
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var recorder = new Recorder();
         builder.Services.AddSingleton(recorder);
         services?.Invoke(builder.Services);
+        if (!changeFeed)
+        {
+            builder.Services.TryAddSingleton<IChangeSink>(NoChangeSink.Instance);
+        }
         builder.Services.AddOutbox(o =>
         {
             o.DataSource = DataSource;
