@@ -30,13 +30,16 @@ internal static class PgOutputReader
                     break;
                 case RelationMessage relation:
                 {
-                    var columns = new string[relation.Columns.Count];
+                    // With types, key flags and replica identity, so the change feed can tell a retyped column.
+                    var columns = new PgRelationColumn[relation.Columns.Count];
                     for (var i = 0; i < columns.Length; i++)
                     {
-                        columns[i] = relation.Columns[i].ColumnName;
+                        var column = relation.Columns[i];
+                        columns[i] = new PgRelationColumn(column.ColumnName, column.DataTypeId, column.TypeModifier,
+                            (column.Flags & RelationMessage.Column.ColumnFlags.PartOfKey) != 0);
                     }
 
-                    var copy = new PgRelation(relation.RelationId, relation.Namespace, relation.RelationName, columns);
+                    var copy = new PgRelation(relation.RelationId, relation.Namespace, relation.RelationName, columns, (PgReplicaIdentity)(byte)relation.ReplicaIdentity);
                     relations[relation.RelationId] = copy;
                     yield return new RelationSeen(walEnd, relation.TransactionXid, copy, (char)(byte)relation.ReplicaIdentity);
                     break;
