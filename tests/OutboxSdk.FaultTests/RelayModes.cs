@@ -10,6 +10,8 @@ public static class RelayModes
     public static TheoryData<string> All { get; } = new()
     {
         "Notify",
+        "Replication",
+        "ReplicationLogicalMessage",
     };
 
     /// <summary>
