@@ -102,6 +102,13 @@ public sealed class ChangeFeedEndToEndTests(PostgresFixture fixture)
         await recorder.WaitUntilAsync(r => r.Seen.Contains("Insert:4"));
 
         Assert.Equal(["Read:2", "Insert:4"], recorder.Seen);
+        var streamed = await outbox.ScalarAsync<byte[]>("SELECT payload FROM dead_letters ORDER BY id DESC LIMIT 1");
+        using (var row = System.Text.Json.JsonDocument.Parse(streamed))
+        {
+            Assert.Equal("insert", row.RootElement.GetProperty("operation").GetString());
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, row.RootElement.GetProperty("after").GetProperty("account").ValueKind);
+        }
+
         await using var command = outbox.DataSource.CreateCommand("SELECT source, subject, error FROM dead_letters ORDER BY id");
         await using var reader = await command.ExecuteReaderAsync();
         var letters = new List<(string Source, string Subject, string Error)>();

@@ -291,7 +291,7 @@ internal sealed class ReplicationConsumer(
                 break;
             case RowChanged change when sink.Handles(change.Relation):
                 await DispatchChangeAsync(delivery, change.Relation.DisplayName, transaction.At(ordinal),
-                    source => sink.Build(change, source), stopping).ConfigureAwait(false);
+                    source => sink.Build(change, source), stopping, () => RowPayload.Of(change)).ConfigureAwait(false);
                 break;
             case DecodingMessage message when message.Prefix == names.MessagePrefix:
             {
@@ -362,7 +362,8 @@ internal sealed class ReplicationConsumer(
         await delivery.DeliverAsync(message, position, transaction.CommitTime, stopping).ConfigureAwait(false);
     }
 
-    private static async Task DispatchChangeAsync(ReplicationDelivery delivery, string table, ChangePosition source, Func<ChangePosition, object?> build, CancellationToken stopping)
+    private static async Task DispatchChangeAsync(ReplicationDelivery delivery, string table, ChangePosition source, Func<ChangePosition, object?> build, CancellationToken stopping,
+        Func<byte[]>? payload = null)
     {
         var position = new ReplicationPosition(source.CommitLsn, source.Ordinal);
         if (delivery.IsProcessed(position))
@@ -377,7 +378,8 @@ internal sealed class ReplicationConsumer(
         }
         catch (PgRowException e)
         {
-            var raw = new ReplicatedMessage(0, Guid.Empty, table, null, 0, [], "{}", null, source.CommitTime);
+            // The payload is the row as JSON (RowPayload), so the dead letter shows what did not convert.
+            var raw = new ReplicatedMessage(0, Guid.Empty, table, null, 0, payload?.Invoke() ?? [], "{}", null, source.CommitTime);
             await delivery.RejectAsync(raw, position, source.CommitTime, e.Message, "change-feed", stopping).ConfigureAwait(false);
             return;
         }

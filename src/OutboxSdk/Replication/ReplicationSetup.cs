@@ -67,9 +67,16 @@ internal static class ReplicationSetup
             ReplicationLog.QueueTriggerNotDisabled(logger, schema, e.MessageText);
         }
 
-        if (await RelayQueueSwitch.PendingAsync(connection, schema, cancellationToken).ConfigureAwait(false) is > 0 and var pending)
+        try
         {
-            ReplicationLog.NotifyQueueNotEmpty(logger, pending, schema);
+            if (await RelayQueueSwitch.PendingAsync(connection, schema, cancellationToken).ConfigureAwait(false) is > 0 and var pending)
+            {
+                ReplicationLog.NotifyQueueNotEmpty(logger, pending, schema);
+            }
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            // A role that may not read the Notify relay's queue has no business with it: nothing to report.
         }
     }
 
