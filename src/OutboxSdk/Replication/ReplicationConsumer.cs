@@ -60,10 +60,15 @@ internal sealed class ReplicationConsumer(
                 }
 
                 using var session = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-                var heartbeat = HeartbeatAsync(session.Token);
+                using var stream = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                var heartbeat = HeartbeatAsync(stream, session.Token);
                 try
                 {
-                    await StreamAsync(connection, delivery, streamed, stopping).ConfigureAwait(false);
+                    await StreamAsync(connection, delivery, streamed, stream.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stream.IsCancellationRequested && !stopping.IsCancellationRequested)
+                {
+                    throw new ServerShuttingDownException(names.Slot);
                 }
                 finally
                 {
@@ -394,7 +399,7 @@ internal sealed class ReplicationConsumer(
     /// Writes a heartbeat message every HeartbeatInterval, and beats the relay's liveness every PollInterval while the
     /// dispatch loop waits for the stream or runs a handler within its timeout: a quiet stream is not a stalled relay.
     /// </summary>
-    private async Task HeartbeatAsync(CancellationToken cancellationToken)
+    private async Task HeartbeatAsync(CancellationTokenSource stream, CancellationToken cancellationToken)
     {
         await Task.Yield();
         var interval = context.Options.Replication.HeartbeatInterval;
@@ -417,6 +422,15 @@ internal sealed class ReplicationConsumer(
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
+                    return;
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.CannotConnectNow)
+                {
+                    // 57P03, the server is shutting down: a fast shutdown waits for this session's walsender, which
+                    // waits for the slot's confirmation of WAL the relay never acknowledges (the shutdown checkpoint).
+                    // Ending the session lets the server stop; the relay reconnects once it is back.
+                    ReplicationLog.HeartbeatFailed(_logger, names.Slot, e);
+                    await stream.CancelAsync().ConfigureAwait(false);
                     return;
                 }
                 catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
@@ -470,3 +484,7 @@ internal sealed class IncompatibleRelationException(string table, string reason)
 {
     public string Table { get; } = table;
 }
+
+/// <summary>The server refused new connections while shutting down, so the session ended to let its walsender exit; the relay reconnects.</summary>
+internal sealed class ServerShuttingDownException(string slot)
+    : Exception($"the server is shutting down: the replication session on slot '{slot}' ended so the server can stop; it reconnects when the server is back");
