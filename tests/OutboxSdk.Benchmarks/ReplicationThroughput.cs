@@ -3,6 +3,7 @@ using System.Globalization;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using OutboxSdk;
 using OutboxSdk.Generated;
@@ -130,6 +131,7 @@ internal static class ReplicationThroughput
             o.Replication.PublicationName = "bench_pub";
         });
         builder.Services.AddOutboxSdkBenchmarksOutboxTypes();
+        builder.Logging.AddProvider(new StderrLoggerProvider());
         return builder.Build();
     }
 

@@ -92,4 +92,54 @@ public sealed class ResilienceTests(PostgresFixture fixture)
         Assert.Equal(["s/1"], second.Seen);
         Assert.True(outbox.StateOf(standby).Streaming);
     }
+
+    [Fact]
+    public async Task A_postgres_crash_mid_stream_loses_nothing_and_doubles_no_effect()
+    {
+        await using var outbox = await ReplicationOutbox.CreateAsync(fixture.Postgres);
+        var (_, recorder) = await outbox.StartRelayAsync();
+        for (var tx = 0; tx < 5; tx++)
+        {
+            await outbox.PublishAsync(Enumerable.Range(tx * 10, 10).Select(i => new LedgerEntry("acct", i)));
+        }
+
+        await recorder.WaitUntilAsync(async () => await outbox.ScalarAsync<long>("SELECT count(*) FROM ledger") >= 50, 120);
+
+        // An immediate shutdown is a crash: the slot restarts from the confirmed_flush_lsn of the last checkpoint,
+        // behind what the relay acknowledged, and transactions already processed stream again.
+        await RestartAsync(fixture.Postgres, "immediate");
+        outbox.DataSource.Clear();
+        for (var tx = 5; tx < 10; tx++)
+        {
+            await outbox.PublishAsync(Enumerable.Range(tx * 10, 10).Select(i => new LedgerEntry("acct", i)));
+        }
+
+        await recorder.WaitUntilAsync(async () => await outbox.ScalarAsync<long>("SELECT count(*) FROM ledger") >= 100, 180);
+        Assert.Equal(100L, await outbox.ScalarAsync<long>("SELECT count(*) FROM ledger"));
+        Assert.Equal(100L, await outbox.ScalarAsync<long>("SELECT count(DISTINCT amount) FROM ledger"));
+    }
+
+    private static async Task RestartAsync(OutboxSdk.Testing.LocalPostgres postgres, string mode)
+    {
+        // As root, LocalPostgres runs the server as the postgres user (through runuser); so does this.
+        var pgCtl = Path.Combine(postgres.BinDirectory, "pg_ctl");
+        var asRoot = Environment.UserName == "root";
+        var start = new System.Diagnostics.ProcessStartInfo(asRoot ? "runuser" : pgCtl)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var arguments = new List<string>();
+        if (asRoot)
+        {
+            arguments.AddRange(["-u", "postgres", "--", pgCtl]);
+        }
+
+        arguments.AddRange(["restart", "-m", mode, "-w", "-D", Path.Combine(postgres.Folder, "data"), "-l", Path.Combine(postgres.Folder, "postgres.log")]);
+        arguments.ForEach(start.ArgumentList.Add);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, "pg_ctl restart failed: " + output);
+    }
 }

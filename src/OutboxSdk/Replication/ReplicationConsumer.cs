@@ -27,7 +27,7 @@ internal sealed class ReplicationConsumer(
     /// <summary>The prefix of heartbeat messages; non-transactional, so they are decoded as soon as they are written.</summary>
     public const string HeartbeatPrefix = "outbox-heartbeat";
 
-    private static readonly TimeSpan IdleFlushDelay = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan IdleFlushDelay = TimeSpan.FromMilliseconds(100);
     private const int ReadAhead = 256;
 
     private readonly ReplicationState _state = context.State;
