@@ -31,5 +31,6 @@ public static partial class OutboxServiceCollectionExtensions
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReplicationStartupService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReplicationRelayService>());
+        AddReplicationOperations(services);
     }
 }
