@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OutboxSdk.Replication;
+
+namespace Operations.Tests;
+
+/// <summary>
+/// A slot Postgres invalidated (max_slot_wal_keep_size = 1MB here, and megabytes of WAL written while the consumer was
+/// away): reported clearly, and recovered per the snapshot mode, never silently recreated past the gap.
+/// </summary>
+[Collection(SmallWalCollection.Name)]
+public sealed class LostSlotTests(SmallWalFixture fixture)
+{
+    [Theory]
+    [InlineData(SnapshotMode.Initial)]
+    [InlineData(SnapshotMode.Never)]
+    public async Task Without_WhenNeeded_a_lost_slot_stops_the_relay_and_health_is_Unhealthy(SnapshotMode mode)
+    {
+        await using var outbox = await LoseSlotAsync(mode);
+
+        // The relay refuses to start past the gap, and says what happened and what to do.
+        var relay = outbox.Build(runRelay: true, o => o.Replication.SnapshotMode = mode, out _);
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => relay.StartAsync());
+        relay.Dispose();
+        Assert.Contains(outbox.Slot, error.Message, StringComparison.Ordinal);
+        Assert.Contains("max_slot_wal_keep_size", error.Message, StringComparison.Ordinal);
+        var log = outbox.Logs.Text(5102);
+        Assert.Contains(outbox.Slot, log, StringComparison.Ordinal);
+        Assert.Contains("max_slot_wal_keep_size is 1MB", log, StringComparison.Ordinal);
+        Assert.Equal("lost", await outbox.WalStatusAsync());
+
+        // A process that only publishes keeps running and reports the lost slot as Unhealthy.
+        var (publisher, _) = await outbox.StartAsync(runRelay: false, o => o.Replication.SnapshotMode = mode);
+        var health = await OpsOutbox.HealthAsync(publisher);
+        Assert.Equal(HealthStatus.Unhealthy, health.Status);
+        Assert.Contains($"'{outbox.Slot}' was invalidated", health.Description, StringComparison.Ordinal);
+        Assert.Equal("lost", health.Data["walStatus"]);
+        Assert.Equal("lost", OpsOutbox.MonitorOf(publisher).Latest!.Slot.WalStatus);
+    }
+
+    [Fact]
+    public async Task With_WhenNeeded_a_lost_slot_is_replaced_the_gap_is_logged_and_delivery_goes_on()
+    {
+        await using var outbox = await LoseSlotAsync(SnapshotMode.WhenNeeded);
+
+        var (relay, recorder) = await outbox.StartAsync(configure: o => o.Replication.SnapshotMode = SnapshotMode.WhenNeeded);
+        var log = outbox.Logs.Text(5103);
+        Assert.Contains(outbox.Slot, log, StringComparison.Ordinal);
+        Assert.Contains("There is a gap", log, StringComparison.Ordinal);
+        Assert.Contains("max_slot_wal_keep_size is 1MB", log, StringComparison.Ordinal);
+        Assert.Equal("reserved", await outbox.WalStatusAsync());
+
+        await outbox.PublishAsync(relay, "after", 3);
+        await OpsOutbox.WaitUntilAsync(() => Task.FromResult(recorder.Seen.Count == 3), "the messages after the recovery are delivered");
+        Assert.Equal(["after/0", "after/1", "after/2"], recorder.Seen);
+        Assert.Equal(HealthStatus.Healthy, (await OpsOutbox.HealthAsync(relay)).Status);
+    }
+
+    // Creates the slot with a relay, stops it, and writes WAL until Postgres invalidates the slot.
+    private async Task<OpsOutbox> LoseSlotAsync(SnapshotMode mode)
+    {
+        var outbox = await OpsOutbox.CreateAsync(fixture.Postgres);
+        var (relay, _) = await outbox.StartAsync(configure: o => o.Replication.SnapshotMode = mode);
+        await OpsOutbox.WaitUntilAsync(() => Task.FromResult(OpsOutbox.StateOf(relay).Streaming), "the relay streams");
+        await outbox.StopAsync(relay);
+        await outbox.InvalidateSlotAsync();
+        return outbox;
+    }
+}
