@@ -88,6 +88,6 @@ public sealed class CliTests(PostgresFixture fixture)
     {
         var result = Run("slots", "drop", "--connection", fixture.Postgres.ConnectionString);
         Assert.NotEqual(0, result.Exit);
-        Assert.Contains("name", result.Err, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Required argument missing for command: 'drop'", result.Err, StringComparison.Ordinal);
     }
 }
