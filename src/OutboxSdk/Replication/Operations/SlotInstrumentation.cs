@@ -7,9 +7,9 @@ namespace OutboxSdk.Replication;
 /// <summary>
 /// The slot gauges of the <c>OutboxSdk</c> meter, one measurement per outbox in Replication mode (tags
 /// <c>outbox.schema</c> and <c>outbox.replication.slot</c>), read from the monitors' latest samples: nothing is queried
-/// when a collector observes them.
+/// when a collector observes them. Listen with <c>AddMeter(OutboxTelemetry.MeterName)</c>; docs/operations.md.
 /// </summary>
-internal static class SlotInstrumentation
+public static class SlotInstrumentation
 {
     /// <summary>Observable gauge in bytes: <c>pg_current_wal_lsn() − confirmed_flush_lsn</c>.</summary>
     public const string LagBytesGauge = "outbox.replication.slot.lag";
@@ -29,8 +29,10 @@ internal static class SlotInstrumentation
     /// <summary>Observable gauge in bytes: <c>safe_wal_size</c>, WAL that can still be written before the slot is invalidated (only with max_slot_wal_keep_size).</summary>
     public const string SafeWalSizeGauge = "outbox.replication.slot.safe_wal_size";
 
+    /// <summary>The tag holding the slot's name.</summary>
     public const string SlotTag = "outbox.replication.slot";
 
+    /// <summary>The tag of <see cref="WalStatusGauge"/> holding the slot's <c>wal_status</c>.</summary>
     public const string WalStatusTag = "outbox.replication.wal_status";
 
     private static readonly ConcurrentDictionary<SlotMonitor, byte> Monitors = new();
@@ -45,7 +47,7 @@ internal static class SlotInstrumentation
         meter.CreateObservableGauge(WalStatusGauge, ObserveStatus, "{slot}", "The outbox slot's wal_status (1 for the current status, tagged).");
     }
 
-    public static void Register(SlotMonitor monitor)
+    internal static void Register(SlotMonitor monitor)
     {
         if (monitor.Enabled)
         {
@@ -53,7 +55,7 @@ internal static class SlotInstrumentation
         }
     }
 
-    public static void Unregister(SlotMonitor monitor) => Monitors.TryRemove(monitor, out _);
+    internal static void Unregister(SlotMonitor monitor) => Monitors.TryRemove(monitor, out _);
 
     private static IEnumerable<Measurement<T>> Observe<T>(Func<SlotSample, T?> value)
         where T : struct
