@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OutboxSdk.Hosting;
 using OutboxSdk.Replication;
 
 namespace Operations.Tests;
@@ -53,6 +55,33 @@ public sealed class LostSlotTests(SmallWalFixture fixture)
         await OpsOutbox.WaitUntilAsync(() => Task.FromResult(recorder.Seen.Count == 3), "the messages after the recovery are delivered");
         Assert.Equal(["after/0", "after/1", "after/2"], recorder.Seen);
         Assert.Equal(HealthStatus.Healthy, (await OpsOutbox.HealthAsync(relay)).Status);
+    }
+
+    [Fact]
+    public async Task With_WhenNeeded_and_change_feed_tables_a_new_snapshot_covers_the_gap()
+    {
+        await using var outbox = await OpsOutbox.CreateAsync(fixture.Postgres);
+        await outbox.ExecuteAsync("CREATE TABLE accounts (id int PRIMARY KEY); INSERT INTO accounts VALUES (1), (2)");
+        var sink = new AccountsSink(outbox.Schema);
+        void Configure(OutboxOptions o) => o.Replication.SnapshotMode = SnapshotMode.WhenNeeded;
+        void Services(IServiceCollection s) => s.AddSingleton<IChangeSink>(sink);
+
+        var (first, firstSeen) = await outbox.StartAsync(configure: Configure, services: Services);
+        await outbox.ExecuteAsync("INSERT INTO accounts VALUES (3)");
+        await OpsOutbox.WaitUntilAsync(() => Task.FromResult(firstSeen.Seen.Count == 3), "the snapshot and the insert are delivered");
+        Assert.Equal(["read:1", "read:2", "insert:3"], firstSeen.Seen);
+        await outbox.StopAsync(first);
+
+        // Row 4 is written while the consumer is away, then the slot is invalidated: its insert is gone from the stream.
+        await outbox.ExecuteAsync("INSERT INTO accounts VALUES (4)");
+        await outbox.InvalidateSlotAsync();
+
+        var (second, secondSeen) = await outbox.StartAsync(configure: Configure, services: Services);
+        Assert.Contains("delivering a new snapshot of the change-feed tables to cover the gap", outbox.Logs.Text(5103), StringComparison.Ordinal);
+        await outbox.ExecuteAsync("INSERT INTO accounts VALUES (5)");
+        await OpsOutbox.WaitUntilAsync(() => Task.FromResult(secondSeen.Seen.Count == 5), "the new snapshot and the next insert are delivered");
+        Assert.Equal(["read:1", "read:2", "read:3", "read:4", "insert:5"], secondSeen.Seen);
+        Assert.Equal("reserved", await outbox.WalStatusAsync());
     }
 
     // Creates the slot with a relay, stops it, and writes WAL until Postgres invalidates the slot.

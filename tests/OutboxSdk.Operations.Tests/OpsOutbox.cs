@@ -45,19 +45,20 @@ public sealed class OpsOutbox : IAsyncDisposable
     }
 
     /// <summary>Builds and starts a host: the relay when <paramref name="runRelay"/>, else a publisher only.</summary>
-    public async Task<(IHost Host, Recorder Recorder)> StartAsync(bool runRelay = true, Action<OutboxOptions>? configure = null)
+    public async Task<(IHost Host, Recorder Recorder)> StartAsync(bool runRelay = true, Action<OutboxOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
-        var host = Build(runRelay, configure, out var recorder);
+        var host = Build(runRelay, configure, out var recorder, services);
         _hosts.Add(host);
         await host.StartAsync();
         return (host, recorder);
     }
 
-    public IHost Build(bool runRelay, Action<OutboxOptions>? configure, out Recorder recorder)
+    public IHost Build(bool runRelay, Action<OutboxOptions>? configure, out Recorder recorder, Action<IServiceCollection>? services = null)
     {
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         recorder = new Recorder();
         builder.Services.AddSingleton(recorder);
+        services?.Invoke(builder.Services);
         builder.Logging.AddProvider(Logs);
         builder.Services.AddOutbox(o =>
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using OutboxSdk.Observability;
 using OutboxSdk.Replication;
 
@@ -16,9 +17,14 @@ public sealed class SlotMetricsTests(PostgresFixture fixture)
         await OpsOutbox.WaitUntilAsync(() => Task.FromResult(OpsOutbox.StateOf(relay).Streaming), "the relay streams");
         await outbox.StopAsync(relay);
 
-        // A publisher-only host samples the slot too (its monitor is the one the gauges and health read).
-        var (publisher, _) = await outbox.StartAsync(runRelay: false);
+        await OpsOutbox.WaitUntilAsync(async () => await outbox.ActivePidAsync() is null, "the walsender let go of the slot");
+
+        // A publisher-only host samples the slot too (its monitor is the one the gauges and health read). Its sampler
+        // takes one sample at start and then waits an hour, so the gauges show the samples this test takes.
+        var (publisher, _) = await outbox.StartAsync(runRelay: false,
+            services: s => s.Configure<OutboxHealthOptions>(o => o.BacklogSampleInterval = TimeSpan.FromHours(1)));
         var monitor = OpsOutbox.MonitorOf(publisher);
+        await OpsOutbox.WaitUntilAsync(() => Task.FromResult(monitor.Latest is not null), "the sampler's first sample");
         var before = await monitor.MeasureAsync(default);
         Assert.Equal(outbox.Slot, before.Slot.Name);
         Assert.False(before.Slot.Active);
