@@ -40,6 +40,29 @@ public sealed class LostSlotTests(SmallWalFixture fixture)
     }
 
     [Fact]
+    public async Task A_slot_invalidated_under_a_running_relay_that_fell_behind_stops_it_and_is_Unhealthy()
+    {
+        await using var outbox = await OpsOutbox.CreateAsync(fixture.Postgres);
+        var (relay, recorder) = await outbox.StartAsync(configure: o => o.Retry.HandlerTimeout = TimeSpan.FromMinutes(10));
+        var state = OpsOutbox.StateOf(relay);
+        await OpsOutbox.WaitUntilAsync(() => Task.FromResult(state.Streaming), "the relay streams");
+
+        // A handler that does not return holds the slot's confirmed position while megabytes of WAL are written:
+        // Postgres terminates the walsender and invalidates the slot although it is active.
+        await outbox.PublishAsync(relay, "block", 1);
+        await outbox.InvalidateSlotAsync();
+        recorder.Gate.TrySetResult();
+
+        await OpsOutbox.WaitUntilAsync(() => Task.FromResult(state.StoppedReason is not null), "the relay stops");
+        Assert.Contains("invalidated", state.StoppedReason, StringComparison.Ordinal);
+        Assert.Contains("max_slot_wal_keep_size is 1MB", outbox.Logs.Text(5102), StringComparison.Ordinal);
+        var health = await OpsOutbox.HealthAsync(relay);
+        Assert.Equal(HealthStatus.Unhealthy, health.Status);
+        Assert.Contains(outbox.Slot, health.Description, StringComparison.Ordinal);
+        Assert.Equal("lost", await outbox.WalStatusAsync());
+    }
+
+    [Fact]
     public async Task With_WhenNeeded_a_lost_slot_is_replaced_the_gap_is_logged_and_delivery_goes_on()
     {
         await using var outbox = await LoseSlotAsync(SnapshotMode.WhenNeeded);

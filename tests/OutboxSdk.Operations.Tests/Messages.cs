@@ -12,14 +12,21 @@ public partial record Ping([property: PartitionKey] string Key, int Seq) : INoti
 public sealed class Recorder
 {
     public ConcurrentQueue<string> Seen { get; } = new();
+
+    /// <summary>A message with key "block" waits for this before it completes (so the slot stops advancing).</summary>
+    public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
 public sealed class PingHandler(Recorder recorder) : INotificationHandler<Ping>
 {
-    public Task Handle(Ping notification, CancellationToken cancellationToken)
+    public async Task Handle(Ping notification, CancellationToken cancellationToken)
     {
+        if (notification.Key == "block")
+        {
+            await recorder.Gate.Task.WaitAsync(cancellationToken);
+        }
+
         recorder.Seen.Enqueue($"{notification.Key}/{notification.Seq}");
-        return Task.CompletedTask;
     }
 }
 
