@@ -104,7 +104,7 @@ public sealed class OpsOutbox : IAsyncDisposable
 
     /// <summary>Writes about <paramref name="megabytes"/> MB of WAL into this outbox's filler table.</summary>
     public Task WriteWalAsync(int megabytes) =>
-        ExecuteAsync($"INSERT INTO filler SELECT g, repeat(md5(g::text), 16) FROM generate_series(1, {megabytes * 1500}) g");
+        ExecuteAsync($"INSERT INTO filler SELECT g, repeat(md5(g::text), 16) FROM generate_series(1, {megabytes * 2048}) g");
 
     /// <summary>Generates WAL with segment switches and checkpoints until Postgres invalidates the slot (wal_status lost).</summary>
     public async Task InvalidateSlotAsync()
