@@ -40,5 +40,6 @@ public static partial class OutboxServiceCollectionExtensions
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReplicationStartupService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReplicationRelayService>());
+        AddReplicationOperations(services);
     }
 }

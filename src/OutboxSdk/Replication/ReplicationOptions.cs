@@ -54,6 +54,12 @@ public sealed class ReplicationOptions
     /// set this when the server asks for one).
     /// </summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// The slot's retained WAL (<c>pg_current_wal_lsn() − restart_lsn</c>) above which the <c>outbox</c> health check
+    /// reports Degraded and a warning is logged (docs/operations.md). Default 1 GiB.
+    /// </summary>
+    public long RetainedWalWarningBytes { get; set; } = 1L << 30;
 }
 
 /// <summary>When the Replication relay delivers the existing rows of change-feed tables before streaming.</summary>

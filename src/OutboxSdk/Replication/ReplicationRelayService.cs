@@ -102,6 +102,12 @@ internal sealed class ReplicationRelayService : BackgroundService
                 Stops.Add(1, new KeyValuePair<string, object?>(OutboxTelemetry.SchemaTag, _options.Schema));
                 return;
             }
+            catch (SlotLostException e)
+            {
+                // The slot is gone past a gap and the snapshot mode forbids a new one (logged by the setup): stop, stay unhealthy.
+                _context.State.StoppedReason = e.Message;
+                return;
+            }
             catch (Exception e)
             {
                 failures++;

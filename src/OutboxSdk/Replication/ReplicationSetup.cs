@@ -199,12 +199,20 @@ internal static class ReplicationSetup
             return;
         }
 
+        var keepSize = plugin is not null || known ? await ScalarAsync(connection, "SELECT current_setting('max_slot_wal_keep_size')", cancellationToken).ConfigureAwait(false) : null;
         if ((plugin is not null || known) && mode != SnapshotMode.WhenNeeded)
         {
-            throw new InvalidOperationException(
+            OperationsLog.SlotLostStopping(logger, slot, lost ? "invalidated (wal_status lost)" : "dropped", keepSize?.ToString() ?? "?", mode);
+            throw new SlotLostException(slot, 
                 $"The replication slot '{slot}' was {(lost ? "invalidated (its WAL was removed, see max_slot_wal_keep_size)" : "dropped")}, so changes made since its last acknowledged position are gone from the stream. " +
                 "Recreating it would skip them silently. To start a new slot anyway, drop the old one if it is still listed (SELECT pg_drop_replication_slot(...)) and " +
                 $"delete its row from the replication_positions table, or set OutboxOptions.Replication.SnapshotMode = WhenNeeded to recreate it with a new snapshot.");
+        }
+
+        if (plugin is not null || known)
+        {
+            OperationsLog.SlotLostRecovering(logger, slot, lost ? "invalidated (wal_status lost)" : "dropped", keepSize?.ToString() ?? "?",
+                createWithSnapshot is not null ? " and delivering a new snapshot of the change-feed tables to cover the gap" : " (no change-feed tables to snapshot: outbox messages in the gap are not replayed)");
         }
 
         if (plugin is not null)
