@@ -55,7 +55,7 @@ try
     }
     catch (Microsoft.Extensions.Options.OptionsValidationException e)
     {
-        // Until the replication relay is in this build, the options validator refuses RelayMode.Replication.
+        // A configuration the options validator refuses (e.g. a slot name Postgres would reject): say what, exit 2.
         Console.Error.WriteLine("The outbox could not start: " + e.Message);
         return 2;
     }

@@ -4,6 +4,7 @@ using OutboxSdk.Cli.Avro;
 using OutboxSdk.Cli.DeadLetters;
 using OutboxSdk.Cli.Migrations;
 using OutboxSdk.Cli.Schemas;
+using OutboxSdk.Cli.Slots;
 using OutboxSdk.Cli.Status;
 
 namespace OutboxSdk.Cli;
@@ -18,11 +19,12 @@ public static class OutboxCli
     public static RootCommand BuildRootCommand()
     {
         var root = new RootCommand(
-            "outbox: tools for the OutboxSdk: Avro files and schemas, the outbox tables (migrate, script), their status and dead letters. " +
+            "outbox: tools for the OutboxSdk: Avro files and schemas, the outbox tables (migrate, script), their status, replication slots and dead letters. " +
             "Run 'outbox <command> --help' for a command's options.");
         root.Subcommands.Add(AvroCommands.Build());
         root.Subcommands.Add(SchemasCommands.Build());
         root.Subcommands.Add(StatusCommand.Build());
+        root.Subcommands.Add(SlotsCommands.Build());
         root.Subcommands.Add(DeadLettersCommands.Build());
         root.Subcommands.Add(MigrationCommands.Migrate());
         root.Subcommands.Add(MigrationCommands.Script());

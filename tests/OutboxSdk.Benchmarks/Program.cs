@@ -2,6 +2,7 @@
 //   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- codec            BenchmarkDotNet: encode/decode vs System.Text.Json
 //   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- serializer       BenchmarkDotNet: generated Avro serializer vs System.Text.Json source-gen
 //   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- latency [rate/s] [seconds]  commit -> NOTIFY floor and commit -> handler latency
+//   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- replication [messages]  Replication relay vs pg_recvlogical reading the same N messages (default 100000)
 //   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- bigfile [MiB] [codec]  write then read a container of MiB (default 1024, codec null), report peak memory
 using BenchmarkDotNet.Running;
 using OutboxSdk.Benchmarks;
@@ -14,6 +15,8 @@ switch (args.FirstOrDefault())
         return await Latency.RunAsync(
             args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000,
             args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10);
+    case "replication":
+        return await ReplicationThroughput.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
     case "codec":
         BenchmarkRunner.Run<EncodingBenchmarks>(args: args[1..]);
         return 0;
@@ -21,6 +24,6 @@ switch (args.FirstOrDefault())
         BenchmarkRunner.Run<SerializerBenchmarks>(args: args[1..]);
         return 0;
     default:
-        Console.Error.WriteLine("usage: OutboxSdk.Benchmarks codec|serializer [BenchmarkDotNet args] | bigfile [MiB] [codec] | latency [rate/s] [seconds]");
+        Console.Error.WriteLine("usage: OutboxSdk.Benchmarks codec|serializer [BenchmarkDotNet args] | bigfile [MiB] [codec] | latency [rate/s] [seconds] | replication [messages]");
         return 2;
 }

@@ -1,4 +1,5 @@
 using OutboxSdk.Hosting;
+using OutboxSdk.Replication;
 
 namespace OutboxSdk.FaultTests.Node;
 
@@ -16,6 +17,18 @@ public static class ModeOptions
         {
             case "Notify":
                 options.RelayMode = RelayMode.Notify; // the channel defaults to outbox_<schema>
+                break;
+            case "Replication":
+                options.RelayMode = RelayMode.Replication;
+                options.Replication.SlotName = schema;
+                options.Replication.PublicationName = schema;
+                break;
+            case "ReplicationLogicalMessage":
+                // Table-less: messages are logical decoding messages in the WAL, nothing accumulates in a table.
+                options.RelayMode = RelayMode.Replication;
+                options.Replication.SlotName = schema;
+                options.Replication.PublicationName = schema;
+                options.Replication.WriteMode = OutboxWriteMode.LogicalMessage;
                 break;
             default:
                 throw new ArgumentException($"the fault node does not know the relay mode '{mode}' (schema {schema}): add its options in ModeOptions.Apply");

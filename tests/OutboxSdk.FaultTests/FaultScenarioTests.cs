@@ -42,7 +42,7 @@ public sealed class FaultScenarioTests(FaultCluster cluster, ITestOutputHelper o
     [MemberData(nameof(RelayModes.All), MemberType = typeof(RelayModes))]
     public Task Poison_failing_hanging_and_flaky_handlers_end_in_dead_letters_or_delivered(string mode) => RunAsync(FaultScenarios.HandlerFaults, mode);
 
-    [KnownBugTheory("F1")]
+    [Theory]
     [MemberData(nameof(RelayModes.All), MemberType = typeof(RelayModes))]
     public Task A_handler_timing_out_in_the_middle_of_its_context_write_does_not_stop_its_key(string mode) => RunAsync(FaultScenarios.HandlerTimeoutDuringContextWrite, mode);
 

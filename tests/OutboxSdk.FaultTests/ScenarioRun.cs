@@ -17,7 +17,10 @@ internal static class ScenarioRun
         var budget = FaultBudget.Current;
         var seed = (budget.BaseSeed * 100) + FaultScenarios.All.ToList().IndexOf(scenario);
         var random = new Random(seed);
-        var schema = $"f_{scenario.Name.Replace('-', '_')}_{mode.ToLowerInvariant()}_{Guid.NewGuid().ToString("N")[..6]}";
+        // At most 55 bytes: the schema also names a replication mode's slot and publication, and the default notify
+        // channel 'outbox_<schema>' (all Postgres identifiers, 63 bytes at most).
+        var schema = $"f_{scenario.Name.Replace('-', '_')}_{mode.ToLowerInvariant()}";
+        schema = schema[..Math.Min(schema.Length, 48)] + "_" + Guid.NewGuid().ToString("N")[..6];
         var quoted = "\"" + schema + "\"";
         var folder = Path.Combine(AppContext.BaseDirectory, "fault-runs", schema);
         var deliveries = Path.Combine(folder, "deliveries");

@@ -37,6 +37,12 @@ internal static class StatusFormatter
                 output.Write($"  {cp.Name}  {position}  updated {cp.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", c)}\n");
             }
         }
+
+        if (status.Slots is { Count: > 0 } slots)
+        {
+            output.Write(string.Format(c, "replication slots ({0}):\n", slots.Count));
+            SlotsFormatter.Write(slots, output);
+        }
     }
 
     private static string Instant(DateTimeOffset? instant) =>

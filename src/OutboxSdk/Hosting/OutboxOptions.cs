@@ -1,4 +1,5 @@
 using Npgsql;
+using OutboxSdk.Replication;
 using OutboxSdk.Avro.Compatibility;
 
 namespace OutboxSdk.Hosting;
@@ -51,6 +52,9 @@ public sealed class OutboxOptions
 
     /// <summary>How the change feed builds typed changes (unchanged-TOAST policy); see docs/change-feed.md.</summary>
     public OutboxSdk.ChangeFeed.ChangeFeedOptions ChangeFeed { get; } = new();
+
+    /// <summary>The Replication relay's slot, publication, heartbeat, snapshot and write mode (<see cref="RelayMode.Replication"/>).</summary>
+    public ReplicationOptions Replication { get; } = new();
 
     /// <summary>
     /// How a new version of a message schema must relate to the versions registered in the outbox's <c>schemas</c>

@@ -28,11 +28,7 @@ public sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
         Positive(failures, "BatchSize", options.BatchSize, "e.g. 100");
         Positive(failures, "MaxDegreeOfParallelism", options.MaxDegreeOfParallelism, "e.g. Environment.ProcessorCount");
         PositiveTime(failures, "PollInterval", options.PollInterval, "the default is 1 s");
-        if (options.RelayMode == RelayMode.Replication && options.RunRelay)
-        {
-            failures.Add("OutboxOptions.RelayMode: Replication is not supported yet; use RelayMode.Notify (the default), or set RunRelay = false in a publisher-only service.");
-        }
-
+        OutboxSdk.Replication.ReplicationOptionsValidation.Validate(options, failures);
         if (!Enum.IsDefined(options.SchemaCompatibility))
         {
             failures.Add($"OutboxOptions.SchemaCompatibility ({(int)options.SchemaCompatibility}) is not a CompatibilityLevel; the default is Backward.");

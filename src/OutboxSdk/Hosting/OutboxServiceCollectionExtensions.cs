@@ -22,6 +22,7 @@ public static partial class OutboxServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         AddCore(services);
         AddRelay(services);
+        AddReplication(services);
         AddObservability(services);
         AddRetention(services);
         return services;
@@ -31,6 +32,8 @@ public static partial class OutboxServiceCollectionExtensions
     static partial void AddCore(IServiceCollection services);
 
     static partial void AddRelay(IServiceCollection services);
+
+    static partial void AddReplication(IServiceCollection services);
 
     static partial void AddObservability(IServiceCollection services);
 

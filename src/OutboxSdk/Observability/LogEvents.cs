@@ -10,7 +10,8 @@ internal static class LogEvents
     // 2000-2999 write path (IOutbox)
     // 3000-3999 relay (claiming, dispatch, notifications, fallback poll)
     // 4000-4999 failures (retries, dead letters, replay)
-    // 5000-5999 change feed and replication
+    // 5000-5999 change feed and replication (5000-5099: the Replication relay, Replication/ReplicationLog;
+    //           5100-5199: slot operations and WAL safety, Replication/Operations/OperationsLog)
     // 6000-6999 observability (health, backlog)
     // 7000-7999 retention (partitions)
 

@@ -11,6 +11,8 @@ namespace OutboxSdk.Observability;
 /// The <c>outbox</c> health check. Unhealthy when the database cannot be reached or (in a process that runs the
 /// relay) the relay has not beaten for <see cref="OutboxHealthOptions.MissedBeatsBeforeUnhealthy"/> poll intervals;
 /// Degraded when the oldest undelivered message is older than <see cref="OutboxHealthOptions.MaxBacklogAge"/>;
+/// in Replication mode, Unhealthy when the relay stopped or the slot is lost or missing and Degraded when the slot
+/// retains more WAL than <see cref="Replication.ReplicationOptions.RetainedWalWarningBytes"/> (SlotHealth);
 /// Healthy otherwise. The data carries <c>backlog</c>, <c>backlogAgeSeconds</c> and <c>lastRelayBeat</c>.
 /// </summary>
 internal sealed class OutboxHealthCheck(
@@ -19,7 +21,9 @@ internal sealed class OutboxHealthCheck(
     IOptions<OutboxOptions> outboxOptions,
     IOptions<OutboxHealthOptions> healthOptions,
     TimeProvider time,
-    ILogger<OutboxHealthCheck> logger) : IHealthCheck
+    ILogger<OutboxHealthCheck> logger,
+    Replication.SlotMonitor? slots = null,
+    Replication.ReplicationState? replicationState = null) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -45,6 +49,32 @@ internal sealed class OutboxHealthCheck(
         data["backlog"] = backlog.Count;
         data["backlogAgeSeconds"] = Math.Round(backlog.OldestAge.TotalSeconds, 3);
 
+        if (outbox.RunRelay && outbox.RelayMode == RelayMode.Replication && replicationState?.StoppedReason is { } stopped)
+        {
+            // The feed stopped on purpose (an incompatible schema change) and will not resume by itself.
+            return HealthCheckResult.Unhealthy("The replication relay stopped: " + stopped, data: data);
+        }
+
+        // Replication mode: a stopped relay or a lost slot is Unhealthy, too much retained WAL Degraded (docs/operations.md).
+        HealthCheckResult? slot = null;
+        if (slots is { Enabled: true })
+        {
+            try
+            {
+                slot = await Replication.SlotHealth.CheckAsync(slots, replicationState, outbox.RunRelay, data, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                ObservabilityLog.HealthDatabaseUnreachable(logger, monitor.Schema, e);
+                return HealthCheckResult.Unhealthy("The outbox database is unreachable: " + e.Message, e, data);
+            }
+
+            if (slot?.Status == HealthStatus.Unhealthy)
+            {
+                return slot.Value;
+            }
+        }
+
         if (outbox.RunRelay)
         {
             // Before the first beat the heartbeat's creation time counts, so a starting host gets the same grace.
@@ -64,6 +94,11 @@ internal sealed class OutboxHealthCheck(
             return HealthCheckResult.Degraded(
                 $"The oldest of {backlog.Count} undelivered messages is {Seconds(backlog.OldestAge)} s old (limit {Seconds(health.MaxBacklogAge)} s).",
                 data: data);
+        }
+
+        if (slot is { } degraded)
+        {
+            return degraded;
         }
 
         return HealthCheckResult.Healthy($"{backlog.Count} undelivered messages, the oldest {Seconds(backlog.OldestAge)} s old.", data);

@@ -25,6 +25,7 @@ public sealed record OutboxCheckpoint(string Name, string? Lsn, long? MessageId,
 /// <param name="Partitions">Partitions of <c>messages</c>, oldest range first, the default partition first of all.</param>
 /// <param name="Schemas">Registered schemas by subject and version.</param>
 /// <param name="Checkpoints">Relay checkpoints.</param>
+/// <param name="Slots">The outbox's replication slots (Replication mode; see <see cref="Replication.ReplicationSlots.ForSchemaAsync"/>).</param>
 public sealed record OutboxStatus(
     string Schema,
     long Backlog,
@@ -32,7 +33,8 @@ public sealed record OutboxStatus(
     long DeadLetters,
     IReadOnlyList<OutboxPartition> Partitions,
     IReadOnlyList<RegisteredSchema> Schemas,
-    IReadOnlyList<OutboxCheckpoint> Checkpoints)
+    IReadOnlyList<OutboxCheckpoint> Checkpoints,
+    IReadOnlyList<Replication.ReplicationSlotInfo>? Slots = null)
 {
     /// <summary>Reads the status of the outbox in <paramref name="schema"/>.</summary>
     /// <exception cref="InvalidOperationException">The schema has no outbox tables.</exception>
@@ -57,7 +59,8 @@ public sealed record OutboxStatus(
             var checkpoints = await ReadAsync(connection, $"SELECT \"name\", \"lsn\"::text, \"message_id\", \"updated_at\" FROM {s}.\"checkpoints\" ORDER BY 1",
                 r => new OutboxCheckpoint(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.GetFieldValue<DateTimeOffset>(3)),
                 cancellationToken).ConfigureAwait(false);
-            return new OutboxStatus(schema, backlog, age, deadLetters[0], partitions, schemas, checkpoints);
+            var slots = await Replication.ReplicationSlots.ForSchemaAsync(connection, schema, cancellationToken).ConfigureAwait(false);
+            return new OutboxStatus(schema, backlog, age, deadLetters[0], partitions, schemas, checkpoints, slots);
         }
     }
 

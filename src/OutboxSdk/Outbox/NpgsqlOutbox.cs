@@ -22,6 +22,7 @@ public sealed class NpgsqlOutbox : IOutbox
     private readonly OutboxTypeRegistry _types;
     private readonly string _insertSql;
     private readonly string _copySql;
+    private readonly LogicalMessageWriter? _logicalMessages;
 
     /// <summary>Creates the writer for the registered <paramref name="types"/> and the tables and channel of <paramref name="options"/>.</summary>
     public NpgsqlOutbox(OutboxTypeRegistry types, IOptions<OutboxOptions> options)
@@ -33,6 +34,10 @@ public sealed class NpgsqlOutbox : IOutbox
         const string columns = "(\"message_id\", \"subject\", \"partition_key\", \"schema_fingerprint\", \"payload\", \"headers\")";
         _insertSql = $"INSERT INTO {table} {columns} VALUES ($1, $2, $3, $4, $5, $6)";
         _copySql = $"COPY {table} {columns} FROM STDIN (FORMAT BINARY)";
+        if (options.Value.Replication.WriteMode == OutboxSdk.Replication.OutboxWriteMode.LogicalMessage)
+        {
+            _logicalMessages = new LogicalMessageWriter(OutboxSdk.Replication.ReplicationNames.For(options.Value).MessagePrefix);
+        }
     }
 
     /// <inheritdoc />
@@ -41,6 +46,12 @@ public sealed class NpgsqlOutbox : IOutbox
     {
         ArgumentNullException.ThrowIfNull(message);
         var type = TypeOf<T>();
+        if (_logicalMessages is not null)
+        {
+            await _logicalMessages.PublishAsync(type, message, transaction, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var messageId = Guid.CreateVersion7();
         var payload = new ArrayBufferWriter<byte>(256);
         AvroSerializer.SerializeSingleObject(message, payload);
@@ -76,6 +87,12 @@ public sealed class NpgsqlOutbox : IOutbox
         }
 
         var type = TypeOf<T>();
+        if (_logicalMessages is not null)
+        {
+            await _logicalMessages.PublishBatchAsync(type, messages, transaction, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         NpgsqlConnection connection;
         var check = CommandIn(transaction, _copySql); // the transaction must be open: a COPY after its end would autocommit
         await using (check.ConfigureAwait(false))

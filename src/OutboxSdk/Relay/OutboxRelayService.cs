@@ -68,6 +68,11 @@ internal sealed class OutboxRelayService : BackgroundService
                             RelayLog.TriggerChannelInstalled(_logger, _sql.Schema, _options.EffectiveNotifyChannel);
                         }
 
+                        if (await RelayTrigger.EnableQueueAsync(connection, _sql, stoppingToken).ConfigureAwait(false))
+                        {
+                            RelayLog.QueueTriggerEnabled(_logger, _sql.Schema);
+                        }
+
                         triggerReady = true;
                     }
 

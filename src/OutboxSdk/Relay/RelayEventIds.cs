@@ -16,4 +16,5 @@ internal static class RelayEventIds
     public const int DeliveryFaulted = 1010;
     public const int SessionNotEnded = 1011;
     public const int ConnectionAbandoned = 1012;
+    public const int QueueTriggerEnabled = 1013;
 }

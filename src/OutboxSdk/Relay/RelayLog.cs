@@ -42,4 +42,7 @@ internal static partial class RelayLog
 
     [LoggerMessage(RelayEventIds.ConnectionAbandoned, LogLevel.Warning, "Outbox relay gave up a delivery connection (a handler did not stop after its timeout, or the rollback failed); the attempt was recorded and delivery goes on")]
     public static partial void ConnectionAbandoned(ILogger logger, Exception exception);
+
+    [LoggerMessage(RelayEventIds.QueueTriggerEnabled, LogLevel.Information, "Outbox relay enabled the enqueue trigger of schema {Schema} again (it was off for Replication mode); messages written while it was off are not queued")]
+    public static partial void QueueTriggerEnabled(ILogger logger, string schema);
 }

@@ -47,6 +47,24 @@ internal static class RelayTrigger
         }
     }
 
+    /// <summary>
+    /// Enables the enqueue trigger again when Replication mode turned it off; returns whether it did. Messages
+    /// written meanwhile are not queued (the replication slot carried them), see docs/replication.md.
+    /// </summary>
+    public static async Task<bool> EnableQueueAsync(NpgsqlConnection connection, RelaySql sql, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RelayQueueSwitch.SetAsync(connection, sql.Schema, enabled: true, cancellationToken).ConfigureAwait(false) > 0;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            throw new InvalidOperationException(
+                $"The relay's queue trigger on {sql.Schema}.messages is disabled (Replication mode turned it off) and this role cannot enable it ({e.MessageText}): " +
+                $"as the owner of the outbox tables run ALTER TABLE {sql.Schema}.messages ENABLE TRIGGER relay_enqueue (and on each partition whose trigger is still disabled).", e);
+        }
+    }
+
     private static async Task<string?> ReadBodyAsync(NpgsqlConnection connection, RelaySql sql, CancellationToken cancellationToken)
     {
         var command = new NpgsqlCommand("SELECT prosrc FROM pg_proc WHERE oid = to_regprocedure($1)", connection)

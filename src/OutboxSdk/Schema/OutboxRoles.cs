@@ -53,6 +53,9 @@ public static class OutboxRoles
             GRANT SELECT, INSERT ON {s}."inbox" TO {r};
             GRANT SELECT, INSERT, DELETE ON {s}."dead_letters" TO {r};
             GRANT SELECT ON {s}."checkpoints" TO {r};
+            -- The Replication relay's processed position per slot (and 'outbox status'); that mode's relay role also
+            -- needs the REPLICATION attribute (docs/replication.md).
+            GRANT SELECT, INSERT, UPDATE ON {s}."replication_positions" TO {r};
 
             COMMIT;
 

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using OutboxSdk.Replication;
+
+namespace OutboxSdk.Hosting;
+
+public static partial class OutboxServiceCollectionExtensions
+{
+    // The slot monitor (gauges, health) and its sampler; both idle unless RelayMode is Replication.
+    private static void AddReplicationOperations(IServiceCollection services)
+    {
+        services.TryAddSingleton<SlotMonitor>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlotSampler>());
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OutboxSdk.Observability;
+using OutboxSdk.Replication;
+
+namespace OutboxSdk.Hosting;
+
+public static partial class OutboxServiceCollectionExtensions
+{
+    // Always registered, like the Notify relay: both idle unless RunRelay is set and RelayMode is theirs. The startup
+    // service comes after the core's (migrations) so the positions table exists when the slot is set up.
+    static partial void AddReplication(IServiceCollection services)
+    {
+        services.TryAddSingleton(static provider =>
+        {
+            var names = ReplicationNames.For(provider.GetRequiredService<IOptions<OutboxOptions>>().Value);
+            return new ReplicationState(names.Slot, names.Publication);
+        });
+        // With [ChangeFeed] entities registered, their changes come through the router; its connection is opened
+        // where the engine starts (IChangeSink.InitializeAsync), not here.
+        services.TryAddSingleton<IChangeSink>(static provider =>
+        {
+            var entities = TypesOf(provider).Entities;
+            return entities.Count == 0
+                ? NoChangeSink.Instance
+                : new ChangeFeedSink(entities, provider.GetRequiredService<IOptions<OutboxOptions>>().Value,
+                    (provider.GetService<Microsoft.Extensions.Logging.ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("OutboxSdk.ChangeFeed"));
+        });
+        services.TryAddSingleton<ReplicationRuntime>();
+
+        // Before AddObservability's Notify probe (TryAdd: the first registration wins), chosen by the relay mode.
+        services.TryAddSingleton<IBacklogProbe>(static provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<OutboxOptions>>().Value;
+            return options.RelayMode == RelayMode.Replication
+                ? new ReplicationBacklogProbe(options.Schema, ReplicationNames.For(options).Slot)
+                : new PendingBacklogProbe(options.Schema);
+        });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReplicationStartupService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReplicationRelayService>());
+        AddReplicationOperations(services);
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace OutboxSdk.Replication;
+
+/// <summary>Log events of the replication slot's operations (WAL safety), ids 5100-5199 of the change-feed-and-replication range (LogEvents).</summary>
+internal static partial class OperationsLog
+{
+    [LoggerMessage(5100, LogLevel.Warning, "Replication slot {Slot} retains {RetainedBytes} bytes of WAL, above the warning threshold of {ThresholdBytes} (ReplicationOptions.RetainedWalWarningBytes); wal_status {WalStatus}, {SafeWalSize} bytes until max_slot_wal_keep_size invalidates it. Is its consumer running and keeping up?")]
+    public static partial void RetainedWalHigh(ILogger logger, string slot, long retainedBytes, long thresholdBytes, string walStatus, string safeWalSize);
+
+    [LoggerMessage(5101, LogLevel.Information, "Replication slot {Slot} retains {RetainedBytes} bytes of WAL again, below the warning threshold of {ThresholdBytes}")]
+    public static partial void RetainedWalNormal(ILogger logger, string slot, long retainedBytes, long thresholdBytes);
+
+    [LoggerMessage(5102, LogLevel.Error, "Replication slot {Slot} was {What}; max_slot_wal_keep_size is {KeepSize}. Changes since its last confirmed position are gone from the stream, and SnapshotMode {Mode} does not recreate it, so the relay stops. To go on: raise max_slot_wal_keep_size if it was too small; then either set SnapshotMode = WhenNeeded (a new slot and snapshot; outbox messages in the gap are not replayed), or drop the slot ('outbox slots drop {Slot}') and delete its row from replication_positions once the gap is accounted for")]
+    public static partial void SlotLostStopping(ILogger logger, string slot, string what, string keepSize, SnapshotMode mode);
+
+    [LoggerMessage(5103, LogLevel.Error, "Replication slot {Slot} was {What}; max_slot_wal_keep_size is {KeepSize}. There is a gap: changes since its last confirmed position are gone from the stream. SnapshotMode WhenNeeded: creating a new slot{Snapshot}")]
+    public static partial void SlotLostRecovering(ILogger logger, string slot, string what, string keepSize, string snapshot);
+
+    [LoggerMessage(5104, LogLevel.Warning, "Sampling replication slot {Slot} failed; its gauges keep their previous values")]
+    public static partial void SampleFailed(ILogger logger, string slot, Exception exception);
+}

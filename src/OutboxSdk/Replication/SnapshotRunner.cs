@@ -1,0 +1,93 @@
+using System.Data;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Npgsql.Replication;
+using Npgsql.Replication.PgOutput;
+using OutboxSdk.ChangeFeed;
+
+namespace OutboxSdk.Replication;
+
+/// <summary>
+/// The initial snapshot of the change-feed tables: the slot is created on a replication connection with
+/// EXPORT_SNAPSHOT, which gives a snapshot exactly at the slot's consistent point; a normal connection adopts it
+/// (REPEATABLE READ + SET TRANSACTION SNAPSHOT) while the replication connection stays open and idle, and the
+/// change feed reads every table's rows in it. They are delivered as <c>read</c> events at positions (0, n), below
+/// every streamed event, and the completion is recorded; streaming then starts at the consistent point, so there is
+/// no gap and no duplicate. An interrupted snapshot is redone from the start with a new slot (see
+/// <see cref="ReplicationSetup"/>).
+/// </summary>
+internal sealed class SnapshotRunner(ReplicationDeliveryContext context, IChangeSink sink, string connectionString)
+{
+    public async Task CreateSlotAndDeliverAsync(string slot, CancellationToken cancellationToken)
+    {
+        var replication = new LogicalReplicationConnection(connectionString);
+        await using (replication.ConfigureAwait(false))
+        {
+            await replication.Open(cancellationToken).ConfigureAwait(false);
+            var created = await replication.CreatePgOutputReplicationSlot(slot, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+            ReplicationLog.SlotCreated(context.Logger, slot, created.ConsistentPoint.ToString());
+            await ExecuteAsync(context.Sql.ResetPosition, cancellationToken, slot, DBNull.Value).ConfigureAwait(false);
+
+            var delivery = new ReplicationDelivery(context, static _ => { });
+            await using (delivery.ConfigureAwait(false))
+            {
+                await delivery.LoadAsync(cancellationToken).ConfigureAwait(false);
+                var connection = await context.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using (connection.ConfigureAwait(false))
+                {
+                    var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+                    await using (transaction.ConfigureAwait(false))
+                    {
+                        // The name comes from the server (e.g. 00000003-00000002-1); quoted as a literal all the same.
+                        var adopt = new NpgsqlCommand("SET TRANSACTION SNAPSHOT '" + created.SnapshotName!.Replace("'", "''", StringComparison.Ordinal) + "'", connection, transaction);
+                        await using (adopt.ConfigureAwait(false))
+                        {
+                            await adopt.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                        }
+
+                        var now = DateTime.UtcNow;
+                        var ordinal = 0;
+                        await foreach (var notification in sink.ReadSnapshotAsync(connection, new ChangePosition(0, 0, 0, now), cancellationToken).ConfigureAwait(false))
+                        {
+                            var at = new ChangePosition(0, ordinal++, 0, now);
+                            if (notification is ChangeFeedFailure failure)
+                            {
+                                // A row that does not convert: dead-lettered with the reason, the snapshot goes on.
+                                var raw = new ReplicatedMessage(0, Guid.Empty, failure.Source.DisplayName, null, 0, [], "{}", null, now);
+                                await delivery.RejectAsync(raw, new ReplicationPosition(at.CommitLsn, at.Ordinal), now, failure.Error.Message, "change-feed", cancellationToken).ConfigureAwait(false);
+                                continue;
+                            }
+
+                            await delivery.DeliverNotificationAsync(notification, notification.GetType().Name, at, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        await delivery.FlushAsync(cancellationToken).ConfigureAwait(false);
+                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                        await ExecuteAsync(context.Sql.CompleteSnapshot, cancellationToken, slot).ConfigureAwait(false);
+                        ReplicationLog.SnapshotDelivered(context.Logger, slot, ordinal);
+                    }
+                }
+            }
+        }
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
+        var command = context.DataSource.CreateCommand(sql);
+        await using (command.ConfigureAwait(false))
+        {
+            foreach (var value in parameters)
+            {
+                command.Parameters.Add(value is DBNull
+                    ? new NpgsqlParameter { Value = value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz }
+                    : new NpgsqlParameter { Value = value });
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>The slot's initial snapshot has not completed yet (another instance is delivering it): wait, like a standby.</summary>
+internal sealed class SnapshotPendingException(string slot) : Exception($"the initial snapshot of slot '{slot}' has not completed yet");

@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using MediatR;
+using Microsoft.Extensions.Logging;
+using OutboxSdk;
+
+namespace Operations.Tests;
+
+[OutboxMessage("ops.ping")]
+public partial record Ping([property: PartitionKey] string Key, int Seq) : INotification;
+
+/// <summary>What the handlers saw, per host.</summary>
+public sealed class Recorder
+{
+    public ConcurrentQueue<string> Seen { get; } = new();
+
+    /// <summary>A message with key "block" waits for this before it completes (so the slot stops advancing).</summary>
+    public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+public sealed class PingHandler(Recorder recorder) : INotificationHandler<Ping>
+{
+    public async Task Handle(Ping notification, CancellationToken cancellationToken)
+    {
+        if (notification.Key == "block")
+        {
+            await recorder.Gate.Task.WaitAsync(cancellationToken);
+        }
+
+        recorder.Seen.Enqueue($"{notification.Key}/{notification.Seq}");
+    }
+}
+
+/// <summary>Keeps every log entry (event id, level, text) of a host, for asserting what operators are told.</summary>
+public sealed class LogCapture : ILoggerProvider
+{
+    public ConcurrentQueue<(int Id, LogLevel Level, string Text)> Entries { get; } = new();
+
+    public bool Has(int id) => Entries.Any(e => e.Id == id);
+
+    public string Text(int id) => Entries.First(e => e.Id == id).Text;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(LogCapture capture) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            capture.Entries.Enqueue((eventId.Id, logLevel, formatter(state, exception)));
+    }
+}
