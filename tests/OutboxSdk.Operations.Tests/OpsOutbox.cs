@@ -104,7 +104,9 @@ public sealed class OpsOutbox : IAsyncDisposable
 
     /// <summary>Writes about <paramref name="megabytes"/> MB of WAL into this outbox's filler table.</summary>
     public Task WriteWalAsync(int megabytes) =>
-        ExecuteAsync($"INSERT INTO filler SELECT g, repeat(md5(g::text), 16) FROM generate_series(1, {megabytes * 2048}) g");
+        // Committed synchronously: the test cluster runs with synchronous_commit=off, and pg_current_wal_lsn() (the WAL
+        // written so far, which the slot metrics measure against) would otherwise lag behind the insert at random.
+        ExecuteAsync($"BEGIN; SET LOCAL synchronous_commit = on; INSERT INTO filler SELECT g, repeat(md5(g::text), 16) FROM generate_series(1, {megabytes * 2048}) g; COMMIT");
 
     /// <summary>Generates WAL with segment switches and checkpoints until Postgres invalidates the slot (wal_status lost).</summary>
     public async Task InvalidateSlotAsync()
