@@ -45,12 +45,27 @@ internal static class Latency
 {
     public static async Task<int> RunAsync(int ratePerSecond, int seconds)
     {
-        await using var pg = await LocalPostgres.StartAsync();
+        // OUTBOX_BENCH_STATEMENTS=1 also prints where Postgres spent its time in the SDK phase, by statement.
+        var statements = Environment.GetEnvironmentVariable("OUTBOX_BENCH_STATEMENTS") == "1";
+        var options = new LocalPostgresOptions();
+        if (statements)
+        {
+            options.Settings["shared_preload_libraries"] = "pg_stat_statements";
+            options.Settings["pg_stat_statements.track"] = "all";
+            options.Settings["pg_stat_statements.track_planning"] = "on";
+        }
+
+        await using var pg = await LocalPostgres.StartAsync(options);
         await using var dataSource = NpgsqlDataSource.Create(pg.ConnectionString);
+        if (statements)
+        {
+            await using var create = dataSource.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            await create.ExecuteNonQueryAsync();
+        }
 
         var floor = await MeasureFloorAsync(dataSource, 2000);
         var cpu = new CpuMeter(Path.Combine(pg.Folder, "data"));
-        var sdk = await MeasureSdkAsync(dataSource, ratePerSecond, seconds, cpu);
+        var sdk = await MeasureSdkAsync(dataSource, ratePerSecond, seconds, cpu, statements);
 
         Console.WriteLine($"raw Postgres floor (commit -> NOTIFY at a listener), {floor.Count} samples: median {P(floor, 0.5):F2} ms, p99 {P(floor, 0.99):F2} ms");
         Console.WriteLine($"OutboxSdk (commit -> handler, default settings, {ratePerSecond}/s for {seconds} s), {sdk.Latencies.Count} samples: median {P(sdk.Latencies, 0.5):F2} ms, p99 {P(sdk.Latencies, 0.99):F2} ms, max {sdk.Latencies[^1]:F2} ms");
@@ -110,7 +125,7 @@ internal static class Latency
     }
 
     private static async Task<(List<double> Latencies, (TimeSpan Process, TimeSpan Postgres)? Cpu)> MeasureSdkAsync(
-        NpgsqlDataSource dataSource, int ratePerSecond, int seconds, CpuMeter cpu)
+        NpgsqlDataSource dataSource, int ratePerSecond, int seconds, CpuMeter cpu, bool statements)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -127,6 +142,12 @@ internal static class Latency
         while (!log.Arrivals.ContainsKey(-1))
         {
             await Task.Delay(10);
+        }
+
+        if (statements)
+        {
+            await using var reset = dataSource.CreateCommand("SELECT pg_stat_statements_reset()");
+            await reset.ExecuteNonQueryAsync();
         }
 
         var cpuBefore = cpu.Read();
@@ -156,6 +177,11 @@ internal static class Latency
             await Task.Delay(50);
         }
 
+        if (statements)
+        {
+            await PrintStatementsAsync(dataSource, total);
+        }
+
         await host.StopAsync();
         dataSource.Clear(); // idle backends exit, so the postmaster accounts for their CPU
         await Task.Delay(500);
@@ -179,6 +205,19 @@ internal static class Latency
         var start = Stopwatch.GetTimestamp();
         await transaction.CommitAsync();
         return start;
+    }
+
+    private static async Task PrintStatementsAsync(NpgsqlDataSource dataSource, int messages)
+    {
+        await using var top = dataSource.CreateCommand(
+            "SELECT calls, total_plan_time + total_exec_time, total_plan_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) " +
+            "FROM pg_stat_statements ORDER BY total_plan_time + total_exec_time DESC LIMIT 15");
+        await using var reader = await top.ExecuteReaderAsync();
+        Console.WriteLine("Postgres time by statement (plan + execute; per message = total / messages):");
+        while (await reader.ReadAsync())
+        {
+            Console.WriteLine($"  {reader.GetInt64(0),7} calls {reader.GetDouble(1) * 1000 / messages,7:F1} us/msg (plan {reader.GetDouble(2) * 1000 / messages,5:F1})  {reader.GetString(3)}");
+        }
     }
 
     private static double P(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];

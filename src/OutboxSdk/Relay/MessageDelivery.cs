@@ -197,13 +197,30 @@ internal sealed class MessageDelivery(
             positions[ids[i]] = batch[i];
         }
 
-        var command = new NpgsqlCommand(sql.LockRun, connection, transaction) { Parameters = { new() { Value = ids } } };
+        // Postgres would plan this statement afresh on every run (a custom plan over the partitioned messages table cost
+        // ~0.65 ms of server CPU per call, more than the rest of the delivery), so it runs under a generic plan,
+        // made once per connection. Only for this statement: a handler using the delivery's transaction through
+        // IOutboxContext keeps the session's own plan_cache_mode.
+        var command = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_generic_plan"),
+                new NpgsqlBatchCommand(sql.LockRun) { Parameters = { new() { Value = ids } } },
+                new NpgsqlBatchCommand("SET LOCAL plan_cache_mode TO DEFAULT"),
+            },
+        };
         await using (command.ConfigureAwait(false))
         {
-            await command.PrepareAsync(cancellationToken).ConfigureAwait(false); // free once the pooled connection has it
+            await command.PrepareAsync(cancellationToken).ConfigureAwait(false); // free once the connection has it
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
+                while (reader.FieldCount == 0 && await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    // past the SET's empty result
+                }
+
                 var got = new Dictionary<long, PendingRow>(batch.Count);
                 List<(Guid, string)>? inbox = null;
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
