@@ -26,7 +26,9 @@ internal sealed class HandlerInvoker
         }
 
         var handlers = new List<Handler>();
-        foreach (var handler in services.GetServices(dispatch.HandlerInterface))
+        // GetServices(Type) would build IEnumerable<INotificationHandler<T>> by reflection on every call.
+        var registered = (IEnumerable<object?>?)services.GetService(dispatch.HandlersType) ?? [];
+        foreach (var handler in registered)
         {
             if (handler is not null)
             {
@@ -46,13 +48,13 @@ internal sealed class HandlerInvoker
         }
 
         var call = InvokeMethod.MakeGenericMethod(messageType).CreateDelegate<Func<object, object, CancellationToken, Task>>();
-        return new Dispatch(typeof(INotificationHandler<>).MakeGenericType(messageType), call);
+        return new Dispatch(typeof(IEnumerable<>).MakeGenericType(typeof(INotificationHandler<>).MakeGenericType(messageType)), call);
     }
 
     private static Task Invoke<T>(object handler, object message, CancellationToken cancellationToken)
         where T : INotification => ((INotificationHandler<T>)handler).Handle((T)message, cancellationToken);
 
-    private sealed record Dispatch(Type HandlerInterface, Func<object, object, CancellationToken, Task> Call);
+    private sealed record Dispatch(Type HandlersType, Func<object, object, CancellationToken, Task> Call);
 
     /// <summary>One resolved handler: its name (the inbox key) and the call.</summary>
     internal sealed record Handler(string Name, Func<CancellationToken, Task> Handle);

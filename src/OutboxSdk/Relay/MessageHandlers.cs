@@ -99,18 +99,24 @@ internal sealed class MessageHandlers(
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         timeout.CancelAfter(limit);
         var running = handler.Handle(timeout.Token);
+        if (running.IsCompletedSuccessfully)
+        {
+            return; // the common case: no continuation, no second wait
+        }
+
         try
         {
-            // WaitAsync also ends the attempt when a handler ignores its token.
-            await running.WaitAsync(limit, time, stopping).ConfigureAwait(false);
+            // Waiting on the timeout's own token (one timer per call) also ends the attempt when a handler ignores it.
+            await running.WaitAsync(timeout.Token).ConfigureAwait(false);
             return;
         }
         catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
         {
-            throw new TimeoutException($"the handler did not finish within {limit}", e);
-        }
-        catch (TimeoutException) when (!running.IsCompleted)
-        {
+            if (running.IsCompleted)
+            {
+                throw new TimeoutException($"the handler did not finish within {limit}", e);
+            }
+
             // Still running: it may be in a command on the delivery's connection, which nothing else may use until it
             // ends. Npgsql cancels a command whose token is cancelled within its CancellationTimeout (2 s by default),
             // breaking the connection if the server does not answer; wait that long, and a margin, before giving up.
