@@ -4,7 +4,7 @@ namespace OutboxSdk.Replication;
 
 /// <summary>
 /// An append-only log of length-prefixed records: in memory chunks while the <see cref="StreamBufferBudget"/> allows,
-/// then in a temporary file (deleted on close). Order is kept: once a record went to the file, the following ones
+/// then in a temporary file that no other process can see and that is gone when the process is, however it ends. Order is kept: once a record went to the file, the following ones
 /// do too. It can be cut back to an earlier length (a subtransaction's abort) and read once from the start.
 /// </summary>
 internal sealed class SpillableLog : IDisposable
@@ -35,13 +35,39 @@ internal sealed class SpillableLog : IDisposable
             return;
         }
 
-        _file ??= new FileStream(Path.Combine(Path.GetTempPath(), "outbox-stream-" + Guid.NewGuid().ToString("N") + ".tmp"),
-            FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+        _file ??= OpenSpillFile();
         _file.Position = _fileLength;
         _file.Write(prefix);
         _file.Write(record);
         _fileLength += needed;
         _budget.Spilled(needed);
+    }
+
+    /// <summary>
+    /// A new temporary file that disappears with the process, even a killed one: on Unix it is unlinked at once and
+    /// lives on through its open handle; on Windows the system deletes a delete-on-close file when its last handle
+    /// closes, which a process's end also does.
+    /// </summary>
+    internal static FileStream OpenSpillFile()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "outbox-stream-" + Guid.NewGuid().ToString("N") + ".tmp");
+        if (OperatingSystem.IsWindows())
+        {
+            return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+        }
+
+        var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024);
+        try
+        {
+            File.Delete(path);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+
+        return file;
     }
 
     /// <summary>Cuts the log back to <paramref name="length"/> (a value <see cref="Length"/> had before).</summary>
