@@ -33,10 +33,10 @@ public sealed class MigrationCliTests(PostgresFixture db)
         var first = Run("migrate", "--connection", db.ConnectionString, "--schema", schema);
         var second = Run("migrate", "--connection", db.ConnectionString, "--schema", schema);
 
-        Assert.Equal((0, $"schema \"{schema}\": applied version 1, 2, 3; now at version 3\n", ""), first);
-        Assert.Equal((0, $"schema \"{schema}\" is up to date at version 3\n", ""), second);
+        Assert.Equal((0, $"schema \"{schema}\": applied version 1, 2, 3, 4; now at version 4\n", ""), first);
+        Assert.Equal((0, $"schema \"{schema}\" is up to date at version 4\n", ""), second);
         await using var dataSource = db.CreateDataSource();
-        Assert.Equal(3, await new OutboxMigrator(dataSource, schema).GetVersionAsync());
+        Assert.Equal(4, await new OutboxMigrator(dataSource, schema).GetVersionAsync());
     }
 
     [Fact]

@@ -88,7 +88,7 @@ public sealed class MigrationTests(PostgresFixture db) : IAsyncLifetime
         await InsertMessagesAsync(schema, "a", "b", null);
 
         var result = await new OutboxMigrator(_dataSource, schema).MigrateAsync();
-        Assert.Equal([2, 3], result.Applied);
+        Assert.Equal([2, 3, 4], result.Applied);
         Assert.Equal(await Scalar<long[]>($"SELECT array_agg(id ORDER BY id) FROM \"{schema}\".messages"),
             await Scalar<long[]>($"SELECT array_agg(id ORDER BY id) FROM \"{schema}\".pending"));
 
@@ -138,6 +138,26 @@ public sealed class MigrationTests(PostgresFixture db) : IAsyncLifetime
         Assert.Equal(OutboxMigrator.LockKey("outbox"), OutboxMigrator.LockKey("outbox"));
         Assert.NotEqual(OutboxMigrator.LockKey("outbox"), OutboxMigrator.LockKey("outbox2"));
         Assert.Contains($"pg_advisory_xact_lock({OutboxMigrator.LockKey("outbox")})", OutboxMigrator.Script("outbox"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_deliverys_inbox_lookup_by_message_id_uses_an_index_however_large_the_inbox_grows()
+    {
+        // Every delivery asks which handlers already ran for its message; with only the (handler, message_id) key
+        // that read the whole inbox (migration 4 adds the index).
+        var schema = PostgresFixture.NewSchemaName();
+        await new OutboxMigrator(_dataSource, schema).MigrateAsync();
+        await Execute($"""
+            INSERT INTO "{schema}".inbox (handler, message_id)
+            SELECT 'Handler' || (i % 3), gen_random_uuid() FROM generate_series(1, 60000) i;
+            ANALYZE "{schema}".inbox;
+            """);
+
+        var plan = await Scalar<string>(
+            $"EXPLAIN (FORMAT JSON) SELECT i.handler FROM \"{schema}\".inbox i WHERE i.message_id = '7d8f1c1e-55a5-4f5b-9a38-0c6c3c1f4b0e'");
+
+        Assert.Contains("inbox_message_id", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"Seq Scan\"", plan, StringComparison.Ordinal);
     }
 
     [Fact]
