@@ -73,6 +73,7 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
             }
         }
 
+        var starts = 0;
         lock (_gate)
         {
             foreach (var message in claimed)
@@ -87,7 +88,7 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
                     continue;
                 }
 
-                Enqueue(key, message, stopping);
+                starts += Enqueue(key, message) ? 1 : 0;
             }
 
             _stoppedDuringClaim.Clear();
@@ -98,6 +99,7 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
             }
         }
 
+        StartLoops(starts, stopping);
         RelayLog.Claimed(logger, claimed.Count);
         return claimed.Count == limit;
     }
@@ -109,6 +111,7 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
     public bool Offer(long id, string? partitionKey, CancellationToken stopping)
     {
         var message = ClaimedMessage.FromNotification(id, partitionKey);
+        var start = false;
         lock (_gate)
         {
             if (_inFlight.Count >= _maxInFlight)
@@ -118,11 +121,16 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
 
             if (_inFlight.Add(id))
             {
-                Enqueue(message.OrderingKey, message, stopping);
+                start = Enqueue(message.OrderingKey, message);
             }
-
-            return true;
         }
+
+        if (start)
+        {
+            StartLoops(1, stopping);
+        }
+
+        return true;
     }
 
     /// <summary>Waits for every delivery loop to finish (they end on their own, or when stopping is cancelled).</summary>
@@ -149,7 +157,8 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
         }
     }
 
-    private void Enqueue(string key, ClaimedMessage message, CancellationToken stopping)
+    /// <summary>Queues a message for its key; returns true when the caller must start a delivery loop (once out of the lock).</summary>
+    private bool Enqueue(string key, ClaimedMessage message)
     {
         if (!_keys.TryGetValue(key, out var queue))
         {
@@ -165,8 +174,27 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
             if (_running < maxDegreeOfParallelism)
             {
                 _running++;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Starts a delivery loop on the calling thread: it runs until its first wait (sending the dequeue), then goes on
+    /// where that completes. Not through Task.Run: a thread-pool hop per loop start cost a worker wake-up per message
+    /// at a steady rate, on a path whose sender is the notification pump or the claimer, both idle meanwhile.
+    /// </summary>
+    private void StartLoops(int count, CancellationToken stopping)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var loop = DeliverLoopAsync(stopping);
+            lock (_gate)
+            {
                 _loops.RemoveAll(t => t.IsCompleted);
-                _loops.Add(Task.Run(() => DeliverLoopAsync(stopping), CancellationToken.None));
+                _loops.Add(loop);
             }
         }
     }
