@@ -10,7 +10,7 @@ namespace OutboxSdk.Replication;
 
 /// <summary>
 /// What the Replication relay's startup and its hosted loop share, resolved once: the names, the delivery's
-/// services, the change sink, the replication connection string and the stream buffer's budget.
+/// services, the change sink, the replication connections and the stream buffer's budget.
 /// </summary>
 internal sealed class ReplicationRuntime
 {
@@ -23,8 +23,10 @@ internal sealed class ReplicationRuntime
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OutboxSdk.Replication");
         Context = new ReplicationDeliveryContext(dataSource.Value, new ReplicationSql(Options.Schema), scopes, decoder, invoker, Options, state, heartbeat, time, Logger);
 
-        // The data source's own connection string has no password unless Persist Security Info is set (docs/replication.md).
-        ConnectionString = Options.Replication.ConnectionString ?? Options.ConnectionString ?? dataSource.Value.ConnectionString;
+        // The data source's own connection string has no password unless Persist Security Info is set; the password
+        // provider fills it in (docs/security.md).
+        Connections = new ReplicationConnectionFactory(
+            Options.Replication.ConnectionString ?? Options.ConnectionString ?? dataSource.Value.ConnectionString, Options.Replication.PasswordProvider);
         Budget = new StreamBufferBudget(Options.Replication.StreamBufferBytes);
     }
 
@@ -38,7 +40,7 @@ internal sealed class ReplicationRuntime
 
     public ReplicationDeliveryContext Context { get; }
 
-    public string ConnectionString { get; }
+    public ReplicationConnectionFactory Connections { get; }
 
     public StreamBufferBudget Budget { get; }
 
@@ -47,6 +49,6 @@ internal sealed class ReplicationRuntime
     {
         await Sink.InitializeAsync(Context.DataSource, cancellationToken).ConfigureAwait(false);
         await ReplicationSetup.EnsureAsync(Context.DataSource, Names, Options.Replication.SnapshotMode, Sink.Tables,
-            new SnapshotRunner(Context, Sink, ConnectionString).CreateSlotAndDeliverAsync, Logger, cancellationToken).ConfigureAwait(false);
+            new SnapshotRunner(Context, Sink, Connections).CreateSlotAndDeliverAsync, Logger, cancellationToken).ConfigureAwait(false);
     }
 }
