@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using OutboxSdk.Hosting;
 using OutboxSdk.Observability;
 using OutboxSdk.Relay;
@@ -48,7 +49,20 @@ internal sealed class ReplicationRuntime
     public async Task EnsureSetupAsync(CancellationToken cancellationToken)
     {
         await Sink.InitializeAsync(Context.DataSource, cancellationToken).ConfigureAwait(false);
-        await ReplicationSetup.EnsureAsync(Context.DataSource, Names, Options.Replication.SnapshotMode, Sink.Tables,
-            new SnapshotRunner(Context, Sink, Connections).CreateSlotAndDeliverAsync, Logger, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ReplicationSetup.EnsureAsync(Context.DataSource, Names, Options.Replication.SnapshotMode, Sink.Tables,
+                new SnapshotRunner(Context, Sink, Connections).CreateSlotAndDeliverAsync, Logger, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            // A least-privileged relay role meets what only the tables' owner or a superuser may do: say which script does it.
+            var tables = string.Concat(Sink.Tables.Select(t => $" --change-table {t.Schema}.{t.Table}"));
+            throw new InvalidOperationException(
+                $"The Replication relay's role may not set up the publication '{Names.Publication}' or the slot '{Names.Slot}' ({e.MessageText}). "
+                + $"As the owner of the outbox tables run the SQL of 'outbox script --roles --replication --schema {Names.Schema} --relay <this role>{tables}"
+                + (Options.Replication.PublicationName is null ? "" : $" --publication {Names.Publication}")
+                + "', and as a superuser give the role the REPLICATION attribute (ALTER ROLE ... REPLICATION); see docs/security.md.", e);
+        }
     }
 }

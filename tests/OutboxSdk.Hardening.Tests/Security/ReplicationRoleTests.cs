@@ -103,4 +103,23 @@ public sealed class ReplicationRoleTests(PostgresFixture fixture)
             await TestHost.StopAsync(relay);
         }
     }
+
+    [Fact]
+    public async Task A_relay_role_without_the_replication_script_is_told_which_script_to_run()
+    {
+        var schema = PostgresFixture.NewName();
+        await using var roles = await Roles.CreateAsync(fixture, schema, asOwner: owner => ReplicationScenario.CreateAccountsAsync(owner, schema));
+        await fixture.ExecuteAsync($"ALTER ROLE \"{roles.Relay}\" REPLICATION");
+
+        // Only the owner may create the publication over its tables; the relay role's startup cannot, and says what to do.
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => TestHost.StartAsync(schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
+        {
+            ReplicationScenario.Replication(o);
+            o.ConnectionString = ReplicationScenario.WithSearchPath(roles.ConnectionString(roles.Relay), schema);
+            o.ApplyMigrations = false;
+        }));
+
+        Assert.Contains($"outbox script --roles --replication --schema {schema} --relay <this role> --change-table {schema}.accounts'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("permission denied", e.Message, StringComparison.Ordinal);
+    }
 }
