@@ -4,6 +4,7 @@ using Hardening.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OutboxSdk.Cli;
 using OutboxSdk.Generated;
 using OutboxSdk.Hosting;
 using OutboxSdk.Migrations;
@@ -126,6 +127,21 @@ public sealed partial class ReplicationQuotingTests(PostgresFixture fixture)
     {
         var e = Assert.Throws<ArgumentException>(() => OutboxReplicationRoles.Script("outbox", publication: "p'; DROP TABLE public.canary; --"));
         Assert.Contains("single quote", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_cli_quotes_the_replication_scripts_names_and_names_a_bad_option()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        Assert.Equal(0, OutboxCli.Run(["script", "--roles", "--replication", "--schema", "a\"b", "--relay", "r r", "--change-table", "s s.t\"; DROP TABLE public.canary; --"], stdout, stderr));
+        Assert.Contains("GRANT SELECT ON \"s s\".\"t\"\"; DROP TABLE public.canary; --\" TO \"r r\";", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("CREATE PUBLICATION \"outbox_a_b_", stdout.ToString(), StringComparison.Ordinal); // the default for a schema with a quote: the slot's name
+
+        Assert.Equal(1, OutboxCli.Run(["script", "--roles", "--replication", "--change-table", "accounts"], stdout, stderr));
+        Assert.Contains("--change-table: 'accounts' is not schema.table", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, OutboxCli.Run(["script", "--roles", "--replication", "--publication", "p'; DROP TABLE public.canary; --"], stdout, stderr));
+        Assert.Contains("--publication:", stderr.ToString(), StringComparison.Ordinal);
     }
 
     [GeneratedRegex("^[a-z0-9_]{1,63}$")]
