@@ -57,9 +57,24 @@ internal static class MigrationCommands
             Description = "With --roles: the relay's NOTIFY channel, as OutboxOptions.NotifyChannel (default: outbox_<schema>).",
             HelpName = "name",
         };
+        var replication = new Option<bool>("--replication")
+        {
+            Description = "With --roles: also ready the schema for a Replication relay (RelayMode.Replication) run as the relay role: the publication, the queue trigger turned off, SELECT on the change-feed tables. The relay role also needs ALTER ROLE ... REPLICATION (a superuser's).",
+        };
+        var publication = new Option<string?>("--publication")
+        {
+            Description = "With --replication: the publication, as OutboxOptions.Replication.PublicationName (default: outbox_<schema>).",
+            HelpName = "name",
+        };
+        var changeTables = new Option<string[]>("--change-table")
+        {
+            Description = "With --replication: a [ChangeFeed] table as schema.table (repeat the option for each).",
+            HelpName = "schema.table",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("script", "Print the SQL of every outbox migration (idempotent, one transaction) for a DBA to review and apply; with --roles, the GRANTs of least-privileged roles.")
         {
-            schema, roles, publisher, relay, channel,
+            schema, roles, publisher, relay, channel, replication, publication, changeTables,
         };
         command.SetAction(result =>
         {
@@ -70,6 +85,10 @@ internal static class MigrationCommands
                 var sql = result.GetValue(roles)
                     ? OutboxRoles.Script(name, Checked("--channel", result.GetValue(channel)), Checked("--publisher", result.GetValue(publisher))!, Checked("--relay", result.GetValue(relay))!)
                     : OutboxMigrator.Script(name);
+                if (result.GetValue(roles) && result.GetValue(replication))
+                {
+                    sql += "\n" + ReplicationRolesScript(name, result.GetValue(relay)!, result.GetValue(publication), result.GetValue(changeTables) ?? []);
+                }
                 stdout.Write(sql.ReplaceLineEndings("\n"));
                 return 0;
             });
@@ -117,6 +136,31 @@ internal static class MigrationCommands
                 ? $"schema \"{schema}\" is up to date at version {result.Version.ToString(CultureInfo.InvariantCulture)}\n"
                 : $"schema \"{schema}\": applied version {applied}; now at version {result.Version.ToString(CultureInfo.InvariantCulture)}\n");
             return 0;
+        }
+    }
+
+    private static string ReplicationRolesScript(string schema, string relay, string? publication, string[] changeTables)
+    {
+        var tables = new List<(string Schema, string Table)>();
+        foreach (var table in changeTables)
+        {
+            // schema.table as in [ChangeFeed("schema.table")]; a schema holding a dot cannot be named here.
+            var dot = table.IndexOf('.', StringComparison.Ordinal);
+            if (dot <= 0 || dot == table.Length - 1)
+            {
+                throw new CliException($"--change-table: '{table}' is not schema.table; name the table with its schema, e.g. --change-table sales.orders.");
+            }
+
+            tables.Add((Checked("--change-table", table[..dot])!, Checked("--change-table", table[(dot + 1)..])!));
+        }
+
+        try
+        {
+            return OutboxReplicationRoles.Script(schema, relay, publication, tables);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException("--publication: " + e.Message, e);
         }
     }
 

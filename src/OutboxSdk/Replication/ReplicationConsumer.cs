@@ -21,7 +21,7 @@ internal sealed class ReplicationConsumer(
     ReplicationDeliveryContext context,
     ReplicationNames names,
     IChangeSink sink,
-    string connectionString,
+    ReplicationConnectionFactory connections,
     StreamBufferBudget budget)
 {
     /// <summary>The prefix of heartbeat messages; non-transactional, so they are decoded as soon as they are written.</summary>
@@ -40,15 +40,12 @@ internal sealed class ReplicationConsumer(
     public async Task RunAsync(CancellationToken stopping)
     {
         // A larger read buffer than Npgsql's 8 KiB: the stream is read sequentially and in bulk.
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { ReadBufferSize = Math.Max(64 * 1024, new NpgsqlConnectionStringBuilder(connectionString).ReadBufferSize) };
-        var connection = new LogicalReplicationConnection(builder.ConnectionString)
-        {
-            // The server learns of acknowledgements at this pace (and on heartbeats at once); Npgsql also answers keepalives.
-            WalReceiverStatusInterval = TimeSpan.FromSeconds(1),
-        };
+        var connection = await connections.OpenAsync(stopping, readBufferSize: 64 * 1024).ConfigureAwait(false);
+
+        // The server learns of acknowledgements at this pace (and on heartbeats at once); Npgsql also answers keepalives.
+        connection.WalReceiverStatusInterval = TimeSpan.FromSeconds(1);
         await using (connection.ConfigureAwait(false))
         {
-            await connection.Open(stopping).ConfigureAwait(false);
             using var streamed = new StreamedTransactions(budget);
             var delivery = new ReplicationDelivery(context, lsn => connection.SetReplicationStatus(new NpgsqlLogSequenceNumber(lsn)));
             await using (delivery.ConfigureAwait(false))

@@ -51,9 +51,19 @@ public sealed class ReplicationOptions
     /// <summary>
     /// The connection string of the replication connection. When null: <see cref="OutboxOptions.ConnectionString"/>,
     /// else the data source's connection string (which, unless <c>Persist Security Info</c> is set, has no password:
-    /// set this when the server asks for one).
+    /// set <see cref="PasswordProvider"/>, or this, when the server asks for one). TLS settings (SSL Mode, Root
+    /// Certificate, SSL Certificate, SSL Key) come from it as well; the data source's TLS callbacks do not.
     /// </summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// Gives the replication connection its password, asked before every replication connection opens (they are
+    /// few: one per streaming session and one per snapshot). Npgsql builds replication connections from a connection
+    /// string, never from the data source, so a password provider set with <c>NpgsqlDataSourceBuilder.UsePasswordProvider</c>
+    /// or <c>UsePeriodicPasswordProvider</c> does not reach them: pass the same provider here (it has the same shape and
+    /// receives the replication connection's settings). When null, the password is the connection string's.
+    /// </summary>
+    public Func<Npgsql.NpgsqlConnectionStringBuilder, CancellationToken, ValueTask<string>>? PasswordProvider { get; set; }
 
     /// <summary>
     /// The slot's retained WAL (<c>pg_current_wal_lsn() − restart_lsn</c>) above which the <c>outbox</c> health check

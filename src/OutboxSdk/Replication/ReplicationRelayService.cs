@@ -70,7 +70,7 @@ internal sealed class ReplicationRelayService : BackgroundService
                 }
 
                 await _runtime.Sink.InitializeAsync(_context.DataSource, stoppingToken).ConfigureAwait(false);
-                var consumer = new ReplicationConsumer(_context, _names, _runtime.Sink, _runtime.ConnectionString, _runtime.Budget);
+                var consumer = new ReplicationConsumer(_context, _names, _runtime.Sink, _runtime.Connections, _runtime.Budget);
                 await consumer.RunAsync(stoppingToken).ConfigureAwait(false);
                 failures = 0;
                 standbyLogged = false;

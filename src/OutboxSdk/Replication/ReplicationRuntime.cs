@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using OutboxSdk.Hosting;
 using OutboxSdk.Observability;
 using OutboxSdk.Relay;
@@ -10,7 +11,7 @@ namespace OutboxSdk.Replication;
 
 /// <summary>
 /// What the Replication relay's startup and its hosted loop share, resolved once: the names, the delivery's
-/// services, the change sink, the replication connection string and the stream buffer's budget.
+/// services, the change sink, the replication connections and the stream buffer's budget.
 /// </summary>
 internal sealed class ReplicationRuntime
 {
@@ -23,8 +24,10 @@ internal sealed class ReplicationRuntime
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OutboxSdk.Replication");
         Context = new ReplicationDeliveryContext(dataSource.Value, new ReplicationSql(Options.Schema), scopes, decoder, invoker, Options, state, heartbeat, time, Logger);
 
-        // The data source's own connection string has no password unless Persist Security Info is set (docs/replication.md).
-        ConnectionString = Options.Replication.ConnectionString ?? Options.ConnectionString ?? dataSource.Value.ConnectionString;
+        // The data source's own connection string has no password unless Persist Security Info is set; the password
+        // provider fills it in (docs/security.md).
+        Connections = new ReplicationConnectionFactory(
+            Options.Replication.ConnectionString ?? Options.ConnectionString ?? dataSource.Value.ConnectionString, Options.Replication.PasswordProvider);
         Budget = new StreamBufferBudget(Options.Replication.StreamBufferBytes);
     }
 
@@ -38,7 +41,7 @@ internal sealed class ReplicationRuntime
 
     public ReplicationDeliveryContext Context { get; }
 
-    public string ConnectionString { get; }
+    public ReplicationConnectionFactory Connections { get; }
 
     public StreamBufferBudget Budget { get; }
 
@@ -46,7 +49,20 @@ internal sealed class ReplicationRuntime
     public async Task EnsureSetupAsync(CancellationToken cancellationToken)
     {
         await Sink.InitializeAsync(Context.DataSource, cancellationToken).ConfigureAwait(false);
-        await ReplicationSetup.EnsureAsync(Context.DataSource, Names, Options.Replication.SnapshotMode, Sink.Tables,
-            new SnapshotRunner(Context, Sink, ConnectionString).CreateSlotAndDeliverAsync, Logger, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ReplicationSetup.EnsureAsync(Context.DataSource, Names, Options.Replication.SnapshotMode, Sink.Tables,
+                new SnapshotRunner(Context, Sink, Connections).CreateSlotAndDeliverAsync, Logger, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            // A least-privileged relay role meets what only the tables' owner or a superuser may do: say which script does it.
+            var tables = string.Concat(Sink.Tables.Select(t => $" --change-table {t.Schema}.{t.Table}"));
+            throw new InvalidOperationException(
+                $"The Replication relay's role may not set up the publication '{Names.Publication}' or the slot '{Names.Slot}' ({e.MessageText}). "
+                + $"As the owner of the outbox tables run the SQL of 'outbox script --roles --replication --schema {Names.Schema} --relay <this role>{tables}"
+                + (Options.Replication.PublicationName is null ? "" : $" --publication {Names.Publication}")
+                + "', and as a superuser give the role the REPLICATION attribute (ALTER ROLE ... REPLICATION); see docs/security.md.", e);
+        }
     }
 }

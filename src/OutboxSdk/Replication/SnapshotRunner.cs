@@ -16,14 +16,13 @@ namespace OutboxSdk.Replication;
 /// no gap and no duplicate. An interrupted snapshot is redone from the start with a new slot (see
 /// <see cref="ReplicationSetup"/>).
 /// </summary>
-internal sealed class SnapshotRunner(ReplicationDeliveryContext context, IChangeSink sink, string connectionString)
+internal sealed class SnapshotRunner(ReplicationDeliveryContext context, IChangeSink sink, ReplicationConnectionFactory connections)
 {
     public async Task CreateSlotAndDeliverAsync(string slot, CancellationToken cancellationToken)
     {
-        var replication = new LogicalReplicationConnection(connectionString);
+        var replication = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (replication.ConfigureAwait(false))
         {
-            await replication.Open(cancellationToken).ConfigureAwait(false);
             var created = await replication.CreatePgOutputReplicationSlot(slot, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
             ReplicationLog.SlotCreated(context.Logger, slot, created.ConsistentPoint.ToString());

@@ -7,7 +7,7 @@ namespace OutboxSdk.Schema;
 /// The SQL that sets up least-privileged roles for an outbox schema (docs/security.md): for a custom notify channel
 /// the enqueue trigger's function, installed by the owner as the relay itself would, and the GRANTs of a publisher role (publishes, nothing else) and a relay
 /// role (delivers). Printed by <c>outbox script --roles</c>; to be run by the owner of the outbox tables after the
-/// migrations. Idempotent; every identifier is quoted.
+/// migrations. Idempotent; every identifier is quoted. Replication mode needs <see cref="OutboxReplicationRoles"/> as well.
 /// </summary>
 public static class OutboxRoles
 {

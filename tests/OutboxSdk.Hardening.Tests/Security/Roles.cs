@@ -33,7 +33,11 @@ internal sealed class Roles : IAsyncDisposable
 
     public string ConnectionString(string role) => _fixture.ConnectionStringAs(role, Password(role));
 
-    public static async Task<Roles> CreateAsync(PostgresFixture fixture, string schema, string? channel = null)
+    /// <summary>
+    /// The roles for <paramref name="schema"/>; <paramref name="asOwner"/> runs as the owner after the migrations and
+    /// before the roles script, which <paramref name="scriptArgs"/> extends (e.g. with --replication).
+    /// </summary>
+    public static async Task<Roles> CreateAsync(PostgresFixture fixture, string schema, string? channel = null, Func<NpgsqlDataSource, Task>? asOwner = null, string[]? scriptArgs = null)
     {
         var roles = new Roles(fixture, schema);
         foreach (var role in new[] { roles.Owner, roles.Publisher, roles.Relay })
@@ -45,10 +49,15 @@ internal sealed class Roles : IAsyncDisposable
         await fixture.ExecuteAsync($"GRANT CREATE ON DATABASE postgres TO \"{roles.Owner}\"");
         await using var owner = NpgsqlDataSource.Create(roles.ConnectionString(roles.Owner));
         await new OutboxMigrator(owner, schema).MigrateAsync();
+        if (asOwner is not null)
+        {
+            await asOwner(owner);
+        }
 
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         string[] args = ["script", "--roles", "--schema", schema, "--publisher", roles.Publisher, "--relay", roles.Relay];
+        args = [.. args, .. scriptArgs ?? []];
         var exit = OutboxCli.Run(channel is null ? args : [.. args, "--channel", channel], stdout, stderr);
         Assert.True(exit == 0, stderr.ToString());
         await using var command = owner.CreateCommand(stdout.ToString());
@@ -59,6 +68,7 @@ internal sealed class Roles : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _fixture.ExecuteAsync(OutboxSdkSql.DropSchema(Schema));
+        await _fixture.ExecuteAsync($"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'outbox_{Schema}' AND NOT active");
         foreach (var role in new[] { Publisher, Relay, Owner })
         {
             await _fixture.ExecuteAsync($"DROP OWNED BY \"{role}\"; DROP ROLE \"{role}\"");
