@@ -56,6 +56,15 @@ public sealed class ReplicationOptions
     public string? ConnectionString { get; set; }
 
     /// <summary>
+    /// When a lost slot is recreated (<see cref="SnapshotMode.WhenNeeded"/>, <see cref="OutboxWriteMode.Table"/>), the
+    /// outbox rows of the gap are delivered from the <c>messages</c> table: those whose transaction began at most this
+    /// long before the last commit the old slot's stream processed. Set it above your longest transaction that
+    /// publishes; messages of the margin that were delivered before come again (the inbox keeps effects written
+    /// through <c>IOutboxContext</c> once). Default 15 minutes (docs/operations.md).
+    /// </summary>
+    public TimeSpan GapReplayMargin { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
     /// The slot's retained WAL (<c>pg_current_wal_lsn() − restart_lsn</c>) above which the <c>outbox</c> health check
     /// reports Degraded and a warning is logged (docs/operations.md). Default 1 GiB.
     /// </summary>

@@ -46,7 +46,7 @@ internal sealed class ReplicationRuntime
     public async Task EnsureSetupAsync(CancellationToken cancellationToken)
     {
         await Sink.InitializeAsync(Context.DataSource, cancellationToken).ConfigureAwait(false);
-        await ReplicationSetup.EnsureAsync(Context.DataSource, Names, Options.Replication.SnapshotMode, Sink.Tables,
+        await ReplicationSetup.EnsureAsync(Context.DataSource, Names, Options.Replication.SnapshotMode, Options.Replication.WriteMode, Sink.Tables,
             new SnapshotRunner(Context, Sink, ConnectionString).CreateSlotAndDeliverAsync, Logger, cancellationToken).ConfigureAwait(false);
     }
 }

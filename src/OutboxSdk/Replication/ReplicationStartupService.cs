@@ -39,7 +39,7 @@ internal sealed class ReplicationStartupService(IOptions<OutboxOptions> options,
         {
             if (!snapshotDue)
             {
-                await ReplicationSetup.EnsureAsync(runtime.Context.DataSource, runtime.Names, outbox.Replication.SnapshotMode, runtime.Sink.Tables, null, runtime.Logger, cancellationToken)
+                await ReplicationSetup.EnsureAsync(runtime.Context.DataSource, runtime.Names, outbox.Replication.SnapshotMode, outbox.Replication.WriteMode, runtime.Sink.Tables, null, runtime.Logger, cancellationToken)
                     .ConfigureAwait(false);
             }
             else if (!await ReplicationSetup.SlotExistsAsync(runtime.Context.DataSource, runtime.Names.Slot, cancellationToken).ConfigureAwait(false))

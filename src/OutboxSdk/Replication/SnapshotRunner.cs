@@ -13,12 +13,16 @@ namespace OutboxSdk.Replication;
 /// (REPEATABLE READ + SET TRANSACTION SNAPSHOT) while the replication connection stays open and idle, and the
 /// change feed reads every table's rows in it. They are delivered as <c>read</c> events at positions (0, n), below
 /// every streamed event, and the completion is recorded; streaming then starts at the consistent point, so there is
-/// no gap and no duplicate. An interrupted snapshot is redone from the start with a new slot (see
-/// <see cref="ReplicationSetup"/>).
+/// no gap and no duplicate. After a lost slot (SnapshotMode.WhenNeeded, Table write mode) the outbox rows of its gap
+/// are delivered first, from the same snapshot (<see cref="GapReplay"/>). An interrupted snapshot is redone from the
+/// start with a new slot (see <see cref="ReplicationSetup"/>).
 /// </summary>
 internal sealed class SnapshotRunner(ReplicationDeliveryContext context, IChangeSink sink, string connectionString)
 {
-    public async Task CreateSlotAndDeliverAsync(string slot, CancellationToken cancellationToken)
+    /// <param name="slot">The slot to create.</param>
+    /// <param name="gapFrom">The last commit time a lost slot's stream processed, when its gap's outbox rows are to be delivered.</param>
+    /// <param name="cancellationToken">Cancels the snapshot (redone at the next start).</param>
+    public async Task CreateSlotAndDeliverAsync(string slot, DateTime? gapFrom, CancellationToken cancellationToken)
     {
         var replication = new LogicalReplicationConnection(connectionString);
         await using (replication.ConfigureAwait(false))
@@ -27,7 +31,9 @@ internal sealed class SnapshotRunner(ReplicationDeliveryContext context, IChange
             var created = await replication.CreatePgOutputReplicationSlot(slot, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
             ReplicationLog.SlotCreated(context.Logger, slot, created.ConsistentPoint.ToString());
-            await ExecuteAsync(context.Sql.ResetPosition, cancellationToken, slot, DBNull.Value).ConfigureAwait(false);
+            // The gap's bound stays in the position row until the snapshot completes, for a retry (ReplicationSql.AdvancePosition).
+            await ExecuteAsync(context.Sql.ResetPosition, cancellationToken, slot, DBNull.Value, gapFrom is { } bound ? (object)DateTime.SpecifyKind(bound, DateTimeKind.Utc) : DBNull.Value)
+                .ConfigureAwait(false);
 
             var delivery = new ReplicationDelivery(context, static _ => { });
             await using (delivery.ConfigureAwait(false))
@@ -48,9 +54,19 @@ internal sealed class SnapshotRunner(ReplicationDeliveryContext context, IChange
 
                         var now = DateTime.UtcNow;
                         var ordinal = 0;
-                        await foreach (var notification in sink.ReadSnapshotAsync(connection, new ChangePosition(0, 0, 0, now), cancellationToken).ConfigureAwait(false))
+                        if (gapFrom is { } lastCommit)
+                        {
+                            ordinal = await GapReplay.DeliverAsync(context, connection, transaction, delivery, lastCommit, ordinal, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        var rows = 0;
+                        var tables = context.Options.Replication.SnapshotMode == SnapshotMode.Never
+                            ? AsyncEnumerable.Empty<object>()
+                            : sink.ReadSnapshotAsync(connection, new ChangePosition(0, 0, 0, now), cancellationToken);
+                        await foreach (var notification in tables.ConfigureAwait(false))
                         {
                             var at = new ChangePosition(0, ordinal++, 0, now);
+                            rows++;
                             if (notification is ChangeFeedFailure failure)
                             {
                                 // A row that does not convert: dead-lettered with the reason, the snapshot goes on.
@@ -65,7 +81,7 @@ internal sealed class SnapshotRunner(ReplicationDeliveryContext context, IChange
                         await delivery.FlushAsync(cancellationToken).ConfigureAwait(false);
                         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                         await ExecuteAsync(context.Sql.CompleteSnapshot, cancellationToken, slot).ConfigureAwait(false);
-                        ReplicationLog.SnapshotDelivered(context.Logger, slot, ordinal);
+                        ReplicationLog.SnapshotDelivered(context.Logger, slot, rows);
                     }
                 }
             }
