@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using OutboxSdk.Hosting;
 using OutboxSdk.Outbox;
@@ -44,7 +46,9 @@ public sealed class LostSlotGapTests(SmallWalFixture fixture)
         Assert.Equal("lost", await outbox.WalStatusAsync());
         await PublishAsync(outbox, late, commit: true, new Ping("b", 4));
 
+        using var recreations = new RecreationListener(outbox.Slot);
         var (second, secondSeen) = await outbox.StartAsync(configure: WhenNeeded);
+        Assert.Equal(["replayed"], recreations.Gaps);
         var log = outbox.Logs.Text(5103);
         Assert.Contains(outbox.Slot, log, StringComparison.Ordinal);
         Assert.Contains("delivering the outbox messages of the gap from the messages table", log, StringComparison.Ordinal);
@@ -72,6 +76,40 @@ public sealed class LostSlotGapTests(SmallWalFixture fixture)
 
         // The effect written through IOutboxContext happened exactly once per message (the inbox).
         Assert.Equal([(1, 1L), (2, 1L)], await DepositsAsync(outbox));
+    }
+
+    [Fact]
+    public async Task In_the_LogicalMessage_write_mode_the_recovery_says_the_messages_of_the_gap_are_lost()
+    {
+        await using var outbox = await OpsOutbox.CreateAsync(fixture.Postgres);
+        static void Configure(OutboxOptions o)
+        {
+            WhenNeeded(o);
+            o.Replication.WriteMode = OutboxWriteMode.LogicalMessage;
+        }
+
+        var (first, firstSeen) = await outbox.StartAsync(configure: Configure);
+        await OpsOutbox.WaitUntilAsync(() => Task.FromResult(OpsOutbox.StateOf(first).Streaming), "the relay streams");
+        await PublishAsync(outbox, first, commit: true, new Ping("a", 0));
+        await OpsOutbox.WaitUntilAsync(() => Task.FromResult(firstSeen.Seen.Contains("a/0")), "the first message is delivered");
+        await outbox.StopAsync(first);
+        var (publisher, _) = await outbox.StartAsync(runRelay: false, Configure);
+        await PublishAsync(outbox, publisher, commit: true, new Ping("a", 1));
+        await outbox.StopAsync(publisher);
+        await outbox.InvalidateSlotAsync();
+
+        using var recreations = new RecreationListener(outbox.Slot);
+        var (second, secondSeen) = await outbox.StartAsync(configure: Configure);
+        var log = outbox.Logs.Text(5103);
+        Assert.Contains("There is a gap", log, StringComparison.Ordinal);
+        Assert.Contains("Outbox messages of the gap: LOST", log, StringComparison.Ordinal);
+        Assert.Contains("LogicalMessage write mode", log, StringComparison.Ordinal);
+        Assert.Equal(["lost"], recreations.Gaps);
+
+        // What the report says: the message of the gap never comes; the stream goes on after it.
+        await PublishAsync(outbox, second, commit: true, new Ping("a", 2));
+        await OpsOutbox.WaitUntilAsync(() => Task.FromResult(secondSeen.Seen.Contains("a/2")), "a message after the recovery is delivered");
+        Assert.DoesNotContain("a/1", secondSeen.Seen);
     }
 
     private static async Task PublishAsync(OpsOutbox ops, Microsoft.Extensions.Hosting.IHost host, bool commit, params object[] messages)
@@ -114,4 +152,47 @@ public sealed class LostSlotGapTests(SmallWalFixture fixture)
 
         return rows;
     }
+}
+
+/// <summary>Collects the <c>outbox.replication.gap</c> tag of the slot-recreated counter for one slot.</summary>
+internal sealed class RecreationListener : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentQueue<string> _gaps = new();
+
+    public RecreationListener(string slot)
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Name == SlotInstrumentation.RecreatedCounter)
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            string? ofSlot = null, gap = null;
+            foreach (var tag in tags)
+            {
+                if (tag.Key == SlotInstrumentation.SlotTag)
+                {
+                    ofSlot = tag.Value as string;
+                }
+                else if (tag.Key == SlotInstrumentation.GapTag)
+                {
+                    gap = tag.Value as string;
+                }
+            }
+
+            if (ofSlot == slot && gap is not null)
+            {
+                _gaps.Enqueue(gap);
+            }
+        });
+        _listener.Start();
+    }
+
+    public List<string> Gaps => [.. _gaps];
+
+    public void Dispose() => _listener.Dispose();
 }

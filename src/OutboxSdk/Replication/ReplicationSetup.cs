@@ -42,7 +42,7 @@ internal static class ReplicationSetup
                 await DisableNotifyQueueAsync(connection, names.Schema, logger, cancellationToken).ConfigureAwait(false);
                 List<(string Schema, string Table)> tables = [(names.Schema, "messages"), .. changeTables];
                 await EnsurePublicationAsync(connection, names.Publication, tables, logger, cancellationToken).ConfigureAwait(false);
-                var slot = new SlotPlan(names.Slot, snapshotMode, TablesDue: changeTables.Count > 0 && snapshotMode != SnapshotMode.Never, writeMode);
+                var slot = new SlotPlan(names.Schema, names.Slot, snapshotMode, TablesDue: changeTables.Count > 0 && snapshotMode != SnapshotMode.Never, writeMode);
                 await EnsureSlotAsync(connection, sql, slot, createWithSnapshot, logger, cancellationToken).ConfigureAwait(false);
             }
             finally
@@ -249,12 +249,18 @@ internal static class ReplicationSetup
         if (viaSnapshot && createWithSnapshot is not null)
         {
             await createWithSnapshot(slot, gapFrom, cancellationToken).ConfigureAwait(false);
-            return;
+        }
+        else
+        {
+            var lsn = await ScalarAsync(connection, "SELECT lsn::text FROM pg_create_logical_replication_slot($1, 'pgoutput')", cancellationToken, slot).ConfigureAwait(false);
+            await ResetPositionAsync(connection, sql, slot, snapshotDone: true, cancellationToken).ConfigureAwait(false);
+            ReplicationLog.SlotCreated(logger, slot, lsn?.ToString() ?? "?");
         }
 
-        var lsn = await ScalarAsync(connection, "SELECT lsn::text FROM pg_create_logical_replication_slot($1, 'pgoutput')", cancellationToken, slot).ConfigureAwait(false);
-        await ResetPositionAsync(connection, sql, slot, snapshotDone: true, cancellationToken).ConfigureAwait(false);
-        ReplicationLog.SlotCreated(logger, slot, lsn?.ToString() ?? "?");
+        if (plugin is not null || known)
+        {
+            SlotInstrumentation.Recreated(plan.Schema, slot, plan.WriteMode == OutboxWriteMode.LogicalMessage ? "lost" : gapFrom is not null ? "replayed" : "none");
+        }
     }
 
     /// <summary>What becomes of the outbox messages written in the gap, for event 5103.</summary>
@@ -327,8 +333,8 @@ internal static class ReplicationSetup
     }
 }
 
-/// <summary>What the setup is asked for: the slot, the snapshot mode, whether change-feed tables are to be snapshotted, and the write mode.</summary>
-internal sealed record SlotPlan(string Slot, SnapshotMode Mode, bool TablesDue, OutboxWriteMode WriteMode)
+/// <summary>What the setup is asked for: the outbox schema, the slot, the snapshot mode, whether change-feed tables are to be snapshotted, and the write mode.</summary>
+internal sealed record SlotPlan(string Schema, string Slot, SnapshotMode Mode, bool TablesDue, OutboxWriteMode WriteMode)
 {
     /// <summary>In the Table write mode the gap's outbox messages are still in the messages table.</summary>
     public bool ReplaysGap => WriteMode == OutboxWriteMode.Table;
