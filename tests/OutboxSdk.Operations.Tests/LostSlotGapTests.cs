@@ -44,6 +44,7 @@ public sealed class LostSlotGapTests(SmallWalFixture fixture)
         // publishes before the relay recovers is part of the gap too.
         var (late, _) = await outbox.StartAsync(runRelay: false, WhenNeeded);
         Assert.Equal("lost", await outbox.WalStatusAsync());
+        Assert.Contains("leaves the slot to the relay", outbox.Logs.Text(5106), StringComparison.Ordinal);
         await PublishAsync(outbox, late, commit: true, new Ping("b", 4));
 
         using var recreations = new RecreationListener(outbox.Slot);

@@ -32,13 +32,15 @@ internal sealed class ReplicationSql
             ON CONFLICT ("slot") DO UPDATE SET "commit_lsn" = '0/0', "ordinal" = -1, "commit_time" = $3, "snapshot_completed_at" = $2, "updated_at" = now()
             """;
 
-        // Where a lost slot's stream got to: its last processed commit time, or when its position was last reset
-        // (nothing processed since); and whether its snapshot (hence a gap replay in progress) completed.
+        // Where a lost slot's stream got to: its last processed commit time (or when its snapshot was taken), else when
+        // its position was reset (the slot's creation); and whether its snapshot (hence a gap replay) completed.
         GapBound = $"""SELECT COALESCE("commit_time", "updated_at"), "snapshot_completed_at" IS NOT NULL, "commit_time" IS NOT NULL FROM {positions} WHERE "slot" = $1""";
         GapMessages = GapMessagesSql(s, byCommitTimestamp: false);
         GapMessagesByCommitTimestamp = GapMessagesSql(s, byCommitTimestamp: true);
 
-        CompleteSnapshot = $"""UPDATE {positions} SET "snapshot_completed_at" = now(), "updated_at" = now() WHERE "slot" = $1""";
+        // $2 is when the snapshot was taken: the new stream holds what committed after it, so that is where a gap of
+        // this slot would start (and where the backlog probe counts from) until the stream processes a commit.
+        CompleteSnapshot = $"""UPDATE {positions} SET "snapshot_completed_at" = now(), "commit_time" = $2, "updated_at" = now() WHERE "slot" = $1""";
 
         Backlog = $"""
             SELECT count(*), COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(m."created_at")), 0)::float8

@@ -53,6 +53,7 @@ internal sealed class SnapshotRunner(ReplicationDeliveryContext context, IChange
                         }
 
                         var now = DateTime.UtcNow;
+                        var taken = await SnapshotTimeAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                         var ordinal = 0;
                         if (gapFrom is { } lastCommit)
                         {
@@ -80,11 +81,21 @@ internal sealed class SnapshotRunner(ReplicationDeliveryContext context, IChange
 
                         await delivery.FlushAsync(cancellationToken).ConfigureAwait(false);
                         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                        await ExecuteAsync(context.Sql.CompleteSnapshot, cancellationToken, slot).ConfigureAwait(false);
+                        await ExecuteAsync(context.Sql.CompleteSnapshot, cancellationToken, slot, taken).ConfigureAwait(false);
                         ReplicationLog.SnapshotDelivered(context.Logger, slot, rows);
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>The server's time as the snapshot transaction began (right after the slot was created).</summary>
+    private static async Task<DateTime> SnapshotTimeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand("SELECT now()", connection, transaction);
+        await using (command.ConfigureAwait(false))
+        {
+            return (DateTime)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
     }
 

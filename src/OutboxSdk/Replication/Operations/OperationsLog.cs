@@ -17,9 +17,12 @@ internal static partial class OperationsLog
     [LoggerMessage(5103, LogLevel.Error, "Replication slot {Slot} was {What}; max_slot_wal_keep_size is {KeepSize}. There is a gap: changes since its last confirmed position are gone from the stream. SnapshotMode WhenNeeded: creating a new slot. Outbox messages of the gap: {GapMessages}. Change-feed tables: {ChangeFeedTables}")]
     public static partial void SlotLostRecovering(ILogger logger, string slot, string what, string keepSize, string gapMessages, string changeFeedTables);
 
+    [LoggerMessage(5104, LogLevel.Warning, "Sampling replication slot {Slot} failed; its gauges keep their previous values")]
+    public static partial void SampleFailed(ILogger logger, string slot, Exception exception);
+
     [LoggerMessage(5105, LogLevel.Warning, "Replication slot {Slot}: delivered {Count} outbox messages of the gap from the messages table (rows created since {From:O}, read in the new slot's snapshot); the stream goes on after them")]
     public static partial void GapDelivered(ILogger logger, string slot, int count, DateTime from);
 
-    [LoggerMessage(5104, LogLevel.Warning, "Sampling replication slot {Slot} failed; its gauges keep their previous values")]
-    public static partial void SampleFailed(ILogger logger, string slot, Exception exception);
+    [LoggerMessage(5106, LogLevel.Warning, "Replication slot {Slot} is lost; this publisher-only process publishes on and leaves the slot to the relay: {Reason}")]
+    public static partial void PublisherLeavesLostSlot(ILogger logger, string slot, string reason);
 }
