@@ -80,6 +80,56 @@ public sealed class LostSlotGapTests(SmallWalFixture fixture)
     }
 
     [Fact]
+    public async Task A_gap_delivery_interrupted_at_startup_is_done_again_in_full_at_the_next_start()
+    {
+        await using var outbox = await OpsOutbox.CreateAsync(fixture.Postgres);
+        var (first, firstSeen) = await outbox.StartAsync(configure: WhenNeeded);
+        await OpsOutbox.WaitUntilAsync(() => Task.FromResult(OpsOutbox.StateOf(first).Streaming), "the relay streams");
+        await PublishAsync(outbox, first, commit: true, new Ping("a", 0));
+        await OpsOutbox.WaitUntilAsync(() => Task.FromResult(firstSeen.Seen.Contains("a/0")), "the first message is delivered");
+        await outbox.StopAsync(first);
+        var (publisher, _) = await outbox.StartAsync(runRelay: false, WhenNeeded);
+        await PublishAsync(outbox, publisher, commit: true, new Ping("a", 1));
+        await PublishAsync(outbox, publisher, commit: true, new Ping("block", 0));
+        await PublishAsync(outbox, publisher, commit: true, new Ping("a", 2));
+        await outbox.StopAsync(publisher);
+        await outbox.InvalidateSlotAsync();
+
+        // The recovering relay's start is cancelled while a handler of the gap waits: the new slot's snapshot is
+        // left incomplete, after a/1 and before a/2.
+        var interrupted = outbox.Build(runRelay: true, WhenNeeded, out var interruptedSeen);
+        using (var cancel = new CancellationTokenSource())
+        {
+            var starting = interrupted.StartAsync(cancel.Token);
+            await OpsOutbox.WaitUntilAsync(() => Task.FromResult(interruptedSeen.Seen.Contains("a/1")), "the gap's delivery has begun");
+            await cancel.CancelAsync();
+            await Assert.ThrowsAnyAsync<Exception>(() => starting);
+        }
+
+        interrupted.Dispose();
+        Assert.DoesNotContain("a/2", interruptedSeen.Seen);
+        await OpsOutbox.WaitUntilAsync(async () => await outbox.ActivePidAsync() is null, "the interrupted start lets go of its slot");
+
+        // The next start drops the half-made slot and delivers the same gap again, in full.
+        var next = outbox.Build(runRelay: true, WhenNeeded, out var nextSeen);
+        nextSeen.Gate.TrySetResult();
+        try
+        {
+            await next.StartAsync();
+            Assert.Contains("did not complete", outbox.Logs.Entries.Where(e => e.Id == 5014).Select(e => e.Text).LastOrDefault() ?? "", StringComparison.Ordinal);
+            await PublishAsync(outbox, next, commit: true, new Ping("after", 0));
+            await OpsOutbox.WaitUntilAsync(() => Task.FromResult(nextSeen.Seen.Contains("after/0")), "a message after the recovery is delivered");
+            Assert.All(["a/1", "block/0", "a/2"], m => Assert.Single(nextSeen.Seen, m));
+            Assert.Single(nextSeen.Seen, "after/0");
+        }
+        finally
+        {
+            await next.StopAsync();
+            next.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task In_the_LogicalMessage_write_mode_the_recovery_says_the_messages_of_the_gap_are_lost()
     {
         await using var outbox = await OpsOutbox.CreateAsync(fixture.Postgres);

@@ -13,7 +13,7 @@ namespace OutboxSdk.Replication;
 /// never removed. The slot (pgoutput) is created when missing on a first start; a slot that existed once (its
 /// position row is there) and is gone or lost is recreated only in <see cref="SnapshotMode.WhenNeeded"/>, else it is
 /// an error: a new slot would silently skip what happened in between. In WhenNeeded the new slot's snapshot covers
-/// the gap: the change-feed tables' rows and, in the Table write mode, the outbox rows not yet delivered
+/// the gap: the change-feed tables' rows and the outbox rows of the messages table not yet delivered
 /// (<see cref="SnapshotRunner"/>); in the LogicalMessage write mode the gap's messages are lost and the log says so.
 /// Only a lost slot, or one whose snapshot was interrupted, is dropped here.
 /// </summary>
@@ -188,7 +188,7 @@ internal static class ReplicationSetup
         {
             // Our own slot whose snapshot was interrupted: the snapshot can only be taken at a slot's creation. A gap
             // replay it was doing kept its bound in the position row (ReplicationSql.AdvancePosition): done again.
-            var gap = plan.ReplaysGap && interrupted.HasCommitTime ? interrupted.Bound : (DateTime?)null;
+            var gap = interrupted.HasCommitTime ? interrupted.Bound : (DateTime?)null;
             ReplicationLog.SlotLost(logger, slot, "its initial snapshot did not complete; dropping it and creating it again with a new snapshot");
             await ExecuteAsync(connection, "SELECT pg_drop_replication_slot($1)", cancellationToken, slot).ConfigureAwait(false);
             await createWithSnapshot(slot, gap, cancellationToken).ConfigureAwait(false);
@@ -218,8 +218,9 @@ internal static class ReplicationSetup
                 "(and, in the Table write mode, a delivery of the gap's outbox rows from the messages table; docs/operations.md).");
         }
 
-        // Only a slot we processed from has a gap of ours (a DBA's slot never started is simply replaced).
-        var gapFrom = plan.ReplaysGap && position is { } p ? p.Bound : (DateTime?)null;
+        // Only a slot we processed from has a gap of ours (a DBA's slot never started is simply replaced). The messages
+        // table is read in both write modes: in LogicalMessage mode it holds only replayed dead letters.
+        var gapFrom = position?.Bound;
         var viaSnapshot = plan.TablesDue || gapFrom is not null;
         if ((plugin is not null || known) && viaSnapshot && createWithSnapshot is null)
         {
@@ -265,7 +266,7 @@ internal static class ReplicationSetup
 
     /// <summary>What becomes of the outbox messages written in the gap, for event 5103.</summary>
     private static string GapMessagesStory(SlotPlan plan, DateTime? gapFrom) => plan.WriteMode == OutboxWriteMode.LogicalMessage
-        ? "LOST. In the LogicalMessage write mode an outbox message exists only in the WAL, and the WAL of the gap was removed: the messages published since the last confirmed position cannot be delivered and no table holds them; find what the publishers sent in that time from their own records"
+        ? "LOST. In the LogicalMessage write mode an outbox message exists only in the WAL, and the WAL of the gap was removed: the messages published since the last confirmed position cannot be delivered and no table holds them; find what the publishers sent in that time from their own records (rows of the messages table, replayed dead letters, are delivered from it)"
         : gapFrom is { } from
             ? $"delivering the outbox messages of the gap from the messages table, read in the new slot's snapshot: rows whose transaction began at most GapReplayMargin before {from:O} (the last processed commit), skipping handlers the inbox lists and dead-lettered messages; messages of the margin delivered before may come again to handlers that do not use IOutboxContext"
             : "none recorded (the slot never processed a position), so none replayed";
@@ -334,11 +335,7 @@ internal static class ReplicationSetup
 }
 
 /// <summary>What the setup is asked for: the outbox schema, the slot, the snapshot mode, whether change-feed tables are to be snapshotted, and the write mode.</summary>
-internal sealed record SlotPlan(string Schema, string Slot, SnapshotMode Mode, bool TablesDue, OutboxWriteMode WriteMode)
-{
-    /// <summary>In the Table write mode the gap's outbox messages are still in the messages table.</summary>
-    public bool ReplaysGap => WriteMode == OutboxWriteMode.Table;
-}
+internal sealed record SlotPlan(string Schema, string Slot, SnapshotMode Mode, bool TablesDue, OutboxWriteMode WriteMode);
 
 /// <summary>
 /// A slot's position row, as a gap's lower bound: its last processed commit time (or its last reset when it processed
