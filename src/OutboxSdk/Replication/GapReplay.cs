@@ -3,7 +3,8 @@ using Npgsql;
 namespace OutboxSdk.Replication;
 
 /// <summary>
-/// Delivers, after a lost slot, the outbox rows of the gap (Table write mode) from the <c>messages</c> table, read in
+/// Delivers, after a lost slot, the outbox rows of the gap from the <c>messages</c> table (all of them in the Table
+/// write mode; only replayed dead letters in the LogicalMessage write mode, whose other messages are lost), read in
 /// the new slot's exported snapshot: a row visible there committed before the slot's consistent point, so it is not in
 /// the new stream, and a row not visible is. Which rows: <see cref="ReplicationSql.GapMessagesSql"/>. They go through
 /// the stream's delivery (decode by fingerprint, handlers, retries, dead letters) one by one in order, with the

@@ -56,7 +56,7 @@ public sealed class ReplicationOptions
     public string? ConnectionString { get; set; }
 
     /// <summary>
-    /// When a lost slot is recreated (<see cref="SnapshotMode.WhenNeeded"/>, <see cref="OutboxWriteMode.Table"/>), the
+    /// When a lost slot is recreated (<see cref="SnapshotMode.WhenNeeded"/>), the
     /// outbox rows of the gap are delivered from the <c>messages</c> table: those whose transaction began at most this
     /// long before the last commit the old slot's stream processed. Set it above your longest transaction that
     /// publishes; messages of the margin that were delivered before come again (the inbox keeps effects written
@@ -80,7 +80,11 @@ public enum SnapshotMode
     /// <summary>Never: only changes made after the slot was created are delivered.</summary>
     Never,
 
-    /// <summary>As <see cref="Initial"/>, and again when the slot was lost: a new slot and a new snapshot.</summary>
+    /// <summary>
+    /// As <see cref="Initial"/>, and again when the slot was lost: a new slot and a new snapshot, from which the outbox
+    /// rows of the gap are delivered too (<see cref="ReplicationOptions.GapReplayMargin"/>; in the LogicalMessage write
+    /// mode the gap's messages are lost, and reported so).
+    /// </summary>
     WhenNeeded,
 }
 

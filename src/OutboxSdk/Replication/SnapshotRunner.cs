@@ -13,8 +13,8 @@ namespace OutboxSdk.Replication;
 /// (REPEATABLE READ + SET TRANSACTION SNAPSHOT) while the replication connection stays open and idle, and the
 /// change feed reads every table's rows in it. They are delivered as <c>read</c> events at positions (0, n), below
 /// every streamed event, and the completion is recorded; streaming then starts at the consistent point, so there is
-/// no gap and no duplicate. After a lost slot (SnapshotMode.WhenNeeded, Table write mode) the outbox rows of its gap
-/// are delivered first, from the same snapshot (<see cref="GapReplay"/>). An interrupted snapshot is redone from the
+/// no gap and no duplicate. After a lost slot (SnapshotMode.WhenNeeded) the outbox rows of its gap in the messages
+/// table are delivered first, from the same snapshot (<see cref="GapReplay"/>). An interrupted snapshot is redone from the
 /// start with a new slot (see <see cref="ReplicationSetup"/>).
 /// </summary>
 internal sealed class SnapshotRunner(ReplicationDeliveryContext context, IChangeSink sink, string connectionString)
