@@ -18,9 +18,15 @@ public sealed class LostSlotGapTests(SmallWalFixture fixture)
     private static void WhenNeeded(OutboxOptions o) => o.Replication.SnapshotMode = SnapshotMode.WhenNeeded;
 
     [Fact]
-    public async Task With_WhenNeeded_the_outbox_messages_of_the_gap_are_delivered_from_the_table()
+    public Task With_WhenNeeded_the_outbox_messages_of_the_gap_are_delivered_from_the_table() => GapScenarioAsync(fixture.Postgres, commitTimestamps: false);
+
+    /// <summary>
+    /// The gap's messages delivered, none lost, none rolled back, per-key order, the context effect once. With commit
+    /// timestamps tracked, messages whose transaction committed before the last processed one are not delivered again.
+    /// </summary>
+    internal static async Task GapScenarioAsync(OutboxSdk.Testing.LocalPostgres postgres, bool commitTimestamps)
     {
-        await using var outbox = await OpsOutbox.CreateAsync(fixture.Postgres);
+        await using var outbox = await OpsOutbox.CreateAsync(postgres);
         await outbox.ExecuteAsync("CREATE TABLE deposits (account text, amount int, message_id uuid)");
 
         // Delivered before the loss.
@@ -77,6 +83,12 @@ public sealed class LostSlotGapTests(SmallWalFixture fixture)
 
         // The effect written through IOutboxContext happened exactly once per message (the inbox).
         Assert.Equal([(1, 1L), (2, 1L)], await DepositsAsync(outbox));
+        if (commitTimestamps)
+        {
+            // Committed before the last processed transaction (a/2, b/1): not in the gap, not delivered again.
+            Assert.DoesNotContain("a/0", secondSeen.Seen);
+            Assert.DoesNotContain("b/0", secondSeen.Seen);
+        }
     }
 
     [Fact]
@@ -246,4 +258,13 @@ internal sealed class RecreationListener : IDisposable
     public List<string> Gaps => [.. _gaps];
 
     public void Dispose() => _listener.Dispose();
+}
+
+/// <summary>The gap scenario on a cluster that tracks commit timestamps: the gap is narrowed by them.</summary>
+[Collection(SmallWalTrackedCollection.Name)]
+public sealed class LostSlotGapTrackedTests(SmallWalTrackedFixture fixture)
+{
+    [Fact]
+    public Task With_commit_timestamps_tracked_the_gap_is_the_messages_committed_after_the_last_processed_one() =>
+        LostSlotGapTests.GapScenarioAsync(fixture.Postgres, commitTimestamps: true);
 }
