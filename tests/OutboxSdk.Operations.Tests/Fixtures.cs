@@ -19,6 +19,13 @@ public sealed class SmallWalCollection : ICollectionFixture<SmallWalFixture>
     public const string Name = "small-wal";
 }
 
+/// <summary>As <see cref="SmallWalCollection"/>, with <c>track_commit_timestamp = on</c>: the lost-slot gap narrowed by commit timestamps.</summary>
+[CollectionDefinition(Name)]
+public sealed class SmallWalTrackedCollection : ICollectionFixture<SmallWalTrackedFixture>
+{
+    public const string Name = "small-wal-tracked";
+}
+
 public class PostgresFixture : IAsyncLifetime
 {
     private LocalPostgres? _postgres;
@@ -48,4 +55,13 @@ public class PostgresFixture : IAsyncLifetime
 public sealed class SmallWalFixture : PostgresFixture
 {
     protected override void Configure(LocalPostgresOptions options) => options.Settings["max_slot_wal_keep_size"] = "1MB";
+}
+
+public sealed class SmallWalTrackedFixture : PostgresFixture
+{
+    protected override void Configure(LocalPostgresOptions options)
+    {
+        options.Settings["max_slot_wal_keep_size"] = "1MB";
+        options.Settings["track_commit_timestamp"] = "on";
+    }
 }

@@ -56,3 +56,24 @@ public sealed class LogCapture : ILoggerProvider
             capture.Entries.Enqueue((eventId.Id, logLevel, formatter(state, exception)));
     }
 }
+
+/// <summary>A message whose handler writes its effect through <see cref="OutboxSdk.Relay.IOutboxContext"/> (inbox-protected).</summary>
+[OutboxMessage("ops.deposit")]
+public partial record Deposit([property: PartitionKey] string Account, int Amount) : INotification;
+
+/// <summary>Writes one <c>deposits</c> row in the delivery's transaction: the inbox makes it happen once per message.</summary>
+public sealed class DepositHandler(OutboxSdk.Relay.IOutboxContext context, Recorder recorder) : INotificationHandler<Deposit>
+{
+    public async Task Handle(Deposit notification, CancellationToken cancellationToken)
+    {
+        await using (var command = new Npgsql.NpgsqlCommand("INSERT INTO deposits (account, amount, message_id) VALUES ($1, $2, $3)", context.Connection, context.Transaction)
+        {
+            Parameters = { new() { Value = notification.Account }, new() { Value = notification.Amount }, new() { Value = context.MessageId } },
+        })
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        recorder.Seen.Enqueue($"deposit:{notification.Account}/{notification.Amount}");
+    }
+}

@@ -124,7 +124,8 @@ internal sealed class ReplicationDelivery : IAsyncDisposable
         }
     }
 
-    public async Task DeliverAsync(ReplicatedMessage message, ReplicationPosition position, DateTime commitTime, CancellationToken stopping)
+    /// <summary>Runs a message's handlers; <paramref name="inbox"/> lists those that already ran (a lost slot's gap), by default none.</summary>
+    public async Task DeliverAsync(ReplicatedMessage message, ReplicationPosition position, DateTime commitTime, CancellationToken stopping, ILookup<Guid, string>? inbox = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -134,7 +135,7 @@ internal sealed class ReplicationDelivery : IAsyncDisposable
             HandlerResult result;
             try
             {
-                result = await _messages.RunAsync(claimed, NoInbox, _connection!, _transaction!, stopping).ConfigureAwait(false);
+                result = await _messages.RunAsync(claimed, inbox ?? NoInbox, _connection!, _transaction!, stopping).ConfigureAwait(false);
             }
             catch
             {

@@ -66,6 +66,15 @@ public sealed class ReplicationOptions
     public Func<Npgsql.NpgsqlConnectionStringBuilder, CancellationToken, ValueTask<string>>? PasswordProvider { get; set; }
 
     /// <summary>
+    /// When a lost slot is recreated (<see cref="SnapshotMode.WhenNeeded"/>), the
+    /// outbox rows of the gap are delivered from the <c>messages</c> table: those whose transaction began at most this
+    /// long before the last commit the old slot's stream processed. Set it above your longest transaction that
+    /// publishes; messages of the margin that were delivered before come again (the inbox keeps effects written
+    /// through <c>IOutboxContext</c> once). Default 15 minutes (docs/operations.md).
+    /// </summary>
+    public TimeSpan GapReplayMargin { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
     /// The slot's retained WAL (<c>pg_current_wal_lsn() − restart_lsn</c>) above which the <c>outbox</c> health check
     /// reports Degraded and a warning is logged (docs/operations.md). Default 1 GiB.
     /// </summary>
@@ -81,7 +90,11 @@ public enum SnapshotMode
     /// <summary>Never: only changes made after the slot was created are delivered.</summary>
     Never,
 
-    /// <summary>As <see cref="Initial"/>, and again when the slot was lost: a new slot and a new snapshot.</summary>
+    /// <summary>
+    /// As <see cref="Initial"/>, and again when the slot was lost: a new slot and a new snapshot, from which the outbox
+    /// rows of the gap are delivered too (<see cref="ReplicationOptions.GapReplayMargin"/>; in the LogicalMessage write
+    /// mode the gap's messages are lost, and reported so).
+    /// </summary>
     WhenNeeded,
 }
 

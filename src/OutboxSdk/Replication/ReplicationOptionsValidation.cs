@@ -47,6 +47,11 @@ internal static class ReplicationOptionsValidation
             failures.Add($"OutboxOptions.Replication.HeartbeatInterval must be positive, or Timeout.InfiniteTimeSpan for no heartbeat (it is {replication.HeartbeatInterval}); the default is 10 s.");
         }
 
+        if (replication.GapReplayMargin < TimeSpan.Zero)
+        {
+            failures.Add($"OutboxOptions.Replication.GapReplayMargin must not be negative (it is {replication.GapReplayMargin}); set it above the longest transaction that publishes (default 15 minutes).");
+        }
+
         if (replication.StandbyRetryInterval <= TimeSpan.Zero)
         {
             failures.Add($"OutboxOptions.Replication.StandbyRetryInterval must be positive (it is {replication.StandbyRetryInterval}); the default is 2 s.");

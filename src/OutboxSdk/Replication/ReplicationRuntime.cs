@@ -51,7 +51,7 @@ internal sealed class ReplicationRuntime
         await Sink.InitializeAsync(Context.DataSource, cancellationToken).ConfigureAwait(false);
         try
         {
-            await ReplicationSetup.EnsureAsync(Context.DataSource, Names, Options.Replication.SnapshotMode, Sink.Tables,
+            await ReplicationSetup.EnsureAsync(Context.DataSource, Names, Options.Replication.SnapshotMode, Options.Replication.WriteMode, Sink.Tables,
                 new SnapshotRunner(Context, Sink, Connections).CreateSlotAndDeliverAsync, Logger, cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)

@@ -12,7 +12,10 @@ namespace OutboxSdk.Replication;
 /// (with <c>publish_via_partition_root</c>, as it is partitioned) and the change-feed tables; tables are added,
 /// never removed. The slot (pgoutput) is created when missing on a first start; a slot that existed once (its
 /// position row is there) and is gone or lost is recreated only in <see cref="SnapshotMode.WhenNeeded"/>, else it is
-/// an error: a new slot would silently skip what happened in between. Slots are never dropped here.
+/// an error: a new slot would silently skip what happened in between. In WhenNeeded the new slot's snapshot covers
+/// the gap: the change-feed tables' rows and the outbox rows of the messages table not yet delivered
+/// (<see cref="SnapshotRunner"/>); in the LogicalMessage write mode the gap's messages are lost and the log says so.
+/// Only a lost slot, or one whose snapshot was interrupted, is dropped here.
 /// </summary>
 internal static class ReplicationSetup
 {
@@ -20,11 +23,12 @@ internal static class ReplicationSetup
     // "retention is moving rows between partitions" (ReplicationConsumer).
     private const string Publish = "insert, update, delete, truncate";
 
-    // createWithSnapshot creates the slot with an exported snapshot and delivers the change-feed tables' rows from it
-    // (SnapshotRunner); used instead of pg_create_logical_replication_slot when there are change-feed tables and the
-    // mode asks for a snapshot.
-    public static async Task EnsureAsync(NpgsqlDataSource dataSource, ReplicationNames names, SnapshotMode snapshotMode, IReadOnlyList<(string Schema, string Table)> changeTables,
-        Func<string, CancellationToken, Task>? createWithSnapshot, ILogger logger, CancellationToken cancellationToken)
+    // createWithSnapshot (SnapshotRunner; null in a publisher-only process) creates the slot with an exported snapshot
+    // and delivers from it the change-feed tables' rows and, after a lost slot, the outbox rows of the gap (its
+    // argument: the last commit time the lost slot's stream processed, or null). It is used instead of
+    // pg_create_logical_replication_slot when either is due.
+    public static async Task EnsureAsync(NpgsqlDataSource dataSource, ReplicationNames names, SnapshotMode snapshotMode, OutboxWriteMode writeMode,
+        IReadOnlyList<(string Schema, string Table)> changeTables, Func<string, DateTime?, CancellationToken, Task>? createWithSnapshot, ILogger logger, CancellationToken cancellationToken)
     {
         var sql = new ReplicationSql(names.Schema);
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -38,8 +42,8 @@ internal static class ReplicationSetup
                 await DisableNotifyQueueAsync(connection, names.Schema, logger, cancellationToken).ConfigureAwait(false);
                 List<(string Schema, string Table)> tables = [(names.Schema, "messages"), .. changeTables];
                 await EnsurePublicationAsync(connection, names.Publication, tables, logger, cancellationToken).ConfigureAwait(false);
-                var snapshot = changeTables.Count > 0 && snapshotMode != SnapshotMode.Never ? createWithSnapshot : null;
-                await EnsureSlotAsync(connection, sql, names.Slot, snapshotMode, snapshot, logger, cancellationToken).ConfigureAwait(false);
+                var slot = new SlotPlan(names.Schema, names.Slot, snapshotMode, TablesDue: changeTables.Count > 0 && snapshotMode != SnapshotMode.Never, writeMode);
+                await EnsureSlotAsync(connection, sql, slot, createWithSnapshot, logger, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -147,9 +151,10 @@ internal static class ReplicationSetup
         }
     }
 
-    private static async Task EnsureSlotAsync(NpgsqlConnection connection, ReplicationSql sql, string slot, SnapshotMode mode,
-        Func<string, CancellationToken, Task>? createWithSnapshot, ILogger logger, CancellationToken cancellationToken)
+    private static async Task EnsureSlotAsync(NpgsqlConnection connection, ReplicationSql sql, SlotPlan plan,
+        Func<string, DateTime?, CancellationToken, Task>? createWithSnapshot, ILogger logger, CancellationToken cancellationToken)
     {
+        var slot = plan.Slot;
         var check = new NpgsqlCommand("""
             SELECT s.plugin, s.database = current_database(), s.wal_status = 'lost'
             FROM pg_replication_slots s WHERE s.slot_name = $1
@@ -177,14 +182,16 @@ internal static class ReplicationSetup
                 $"The replication slot '{slot}' exists but is not a pgoutput slot of this database (plugin {plugin}); set OutboxOptions.Replication.SlotName to a free name, or drop that slot if it is unused.");
         }
 
-        var position = await ScalarAsync(connection, "SELECT \"snapshot_completed_at\" IS NOT NULL FROM " + sql.PositionsTable + " WHERE \"slot\" = $1", cancellationToken, slot).ConfigureAwait(false);
+        var position = await ReadGapBoundAsync(connection, sql, slot, cancellationToken).ConfigureAwait(false);
         var known = position is not null;
-        if (plugin is not null && !lost && position is false && createWithSnapshot is not null)
+        if (plugin is not null && !lost && position is { SnapshotDone: false } interrupted && createWithSnapshot is not null)
         {
-            // Our own slot whose snapshot was interrupted: the snapshot can only be taken at a slot's creation.
+            // Our own slot whose snapshot was interrupted: the snapshot can only be taken at a slot's creation. A gap
+            // replay it was doing kept its bound in the position row (ReplicationSql.AdvancePosition): done again.
+            var gap = interrupted.HasCommitTime ? interrupted.Bound : (DateTime?)null;
             ReplicationLog.SlotLost(logger, slot, "its initial snapshot did not complete; dropping it and creating it again with a new snapshot");
             await ExecuteAsync(connection, "SELECT pg_drop_replication_slot($1)", cancellationToken, slot).ConfigureAwait(false);
-            await createWithSnapshot(slot, cancellationToken).ConfigureAwait(false);
+            await createWithSnapshot(slot, gap, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -200,19 +207,34 @@ internal static class ReplicationSetup
         }
 
         var keepSize = plugin is not null || known ? await ScalarAsync(connection, "SELECT current_setting('max_slot_wal_keep_size')", cancellationToken).ConfigureAwait(false) : null;
-        if ((plugin is not null || known) && mode != SnapshotMode.WhenNeeded)
+        var what = lost ? "invalidated (wal_status lost)" : "dropped";
+        if ((plugin is not null || known) && plan.Mode != SnapshotMode.WhenNeeded)
         {
-            OperationsLog.SlotLostStopping(logger, slot, lost ? "invalidated (wal_status lost)" : "dropped", keepSize?.ToString() ?? "?", mode);
+            OperationsLog.SlotLostStopping(logger, slot, what, keepSize?.ToString() ?? "?", plan.Mode);
             throw new SlotLostException(slot, 
                 $"The replication slot '{slot}' was {(lost ? "invalidated (its WAL was removed, see max_slot_wal_keep_size)" : "dropped")}, so changes made since its last acknowledged position are gone from the stream. " +
                 "Recreating it would skip them silently. To start a new slot anyway, drop the old one if it is still listed (SELECT pg_drop_replication_slot(...)) and " +
-                $"delete its row from the replication_positions table, or set OutboxOptions.Replication.SnapshotMode = WhenNeeded to recreate it with a new snapshot.");
+                $"delete its row from the replication_positions table, or set OutboxOptions.Replication.SnapshotMode = WhenNeeded to recreate it with a new snapshot " +
+                "(and, in the Table write mode, a delivery of the gap's outbox rows from the messages table; docs/operations.md).");
+        }
+
+        // Only a slot we processed from has a gap of ours (a DBA's slot never started is simply replaced). The messages
+        // table is read in both write modes: in LogicalMessage mode it holds only replayed dead letters.
+        var gapFrom = position?.Bound;
+        var viaSnapshot = plan.TablesDue || gapFrom is not null;
+        if ((plugin is not null || known) && viaSnapshot && createWithSnapshot is null)
+        {
+            // A publisher-only process: the recovery delivers messages and rows, which is the relay's to do. Creating
+            // a plain slot here would make the relay find a healthy slot and skip the gap.
+            throw new SlotLostException(slot,
+                $"The replication slot '{slot}' was {what}; with SnapshotMode WhenNeeded the relay recreates it and delivers the gap, so this publisher-only process leaves it to the relay.");
         }
 
         if (plugin is not null || known)
         {
-            OperationsLog.SlotLostRecovering(logger, slot, lost ? "invalidated (wal_status lost)" : "dropped", keepSize?.ToString() ?? "?",
-                createWithSnapshot is not null ? " and delivering a new snapshot of the change-feed tables to cover the gap" : " (no change-feed tables to snapshot: outbox messages in the gap are not replayed)");
+            OperationsLog.SlotLostRecovering(logger, slot, what, keepSize?.ToString() ?? "?", GapMessagesStory(plan, gapFrom), plan.TablesDue
+                ? "delivering a new snapshot of the change-feed tables to cover the gap"
+                : "none to snapshot");
         }
 
         if (plugin is not null)
@@ -225,15 +247,43 @@ internal static class ReplicationSetup
             ReplicationLog.SlotLost(logger, slot, "creating a new one (SnapshotMode.WhenNeeded)");
         }
 
-        if (createWithSnapshot is not null)
+        if (viaSnapshot && createWithSnapshot is not null)
         {
-            await createWithSnapshot(slot, cancellationToken).ConfigureAwait(false);
-            return;
+            await createWithSnapshot(slot, gapFrom, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var lsn = await ScalarAsync(connection, "SELECT lsn::text FROM pg_create_logical_replication_slot($1, 'pgoutput')", cancellationToken, slot).ConfigureAwait(false);
+            await ResetPositionAsync(connection, sql, slot, snapshotDone: true, cancellationToken).ConfigureAwait(false);
+            ReplicationLog.SlotCreated(logger, slot, lsn?.ToString() ?? "?");
         }
 
-        var lsn = await ScalarAsync(connection, "SELECT lsn::text FROM pg_create_logical_replication_slot($1, 'pgoutput')", cancellationToken, slot).ConfigureAwait(false);
-        await ResetPositionAsync(connection, sql, slot, snapshotDone: true, cancellationToken).ConfigureAwait(false);
-        ReplicationLog.SlotCreated(logger, slot, lsn?.ToString() ?? "?");
+        if (plugin is not null || known)
+        {
+            SlotInstrumentation.Recreated(plan.Schema, slot, plan.WriteMode == OutboxWriteMode.LogicalMessage ? "lost" : gapFrom is not null ? "replayed" : "none");
+        }
+    }
+
+    /// <summary>What becomes of the outbox messages written in the gap, for event 5103.</summary>
+    private static string GapMessagesStory(SlotPlan plan, DateTime? gapFrom) => plan.WriteMode == OutboxWriteMode.LogicalMessage
+        ? "LOST. In the LogicalMessage write mode an outbox message exists only in the WAL, and the WAL of the gap was removed: the messages published since the last confirmed position cannot be delivered and no table holds them; find what the publishers sent in that time from their own records (rows of the messages table, replayed dead letters, are delivered from it)"
+        : gapFrom is { } from
+            ? $"delivering the outbox messages of the gap from the messages table, read in the new slot's snapshot: rows whose transaction began at most GapReplayMargin before {from:O} (the last processed commit), skipping handlers the inbox lists and dead-lettered messages; messages of the margin delivered before may come again to handlers that do not use IOutboxContext"
+            : "none recorded (the slot never processed a position), so none replayed";
+
+    private static async Task<GapBound?> ReadGapBoundAsync(NpgsqlConnection connection, ReplicationSql sql, string slot, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(sql.GapBound, connection) { Parameters = { new NpgsqlParameter<string> { TypedValue = slot } } };
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                    ? new GapBound(reader.GetFieldValue<DateTime>(0), reader.GetBoolean(1), reader.GetBoolean(2))
+                    : null;
+            }
+        }
     }
 
     private static async Task ResetPositionAsync(NpgsqlConnection connection, ReplicationSql sql, string slot, bool snapshotDone, CancellationToken cancellationToken)
@@ -244,6 +294,7 @@ internal static class ReplicationSetup
             {
                 new NpgsqlParameter<string> { TypedValue = slot },
                 new NpgsqlParameter { Value = snapshotDone ? DateTime.UtcNow : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz },
+                new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz },
             },
         };
         await using (command.ConfigureAwait(false))
@@ -282,3 +333,12 @@ internal static class ReplicationSetup
         }
     }
 }
+
+/// <summary>What the setup is asked for: the outbox schema, the slot, the snapshot mode, whether change-feed tables are to be snapshotted, and the write mode.</summary>
+internal sealed record SlotPlan(string Schema, string Slot, SnapshotMode Mode, bool TablesDue, OutboxWriteMode WriteMode);
+
+/// <summary>
+/// A slot's position row, as a gap's lower bound: its last processed commit time (or its last reset when it processed
+/// nothing), whether its snapshot completed, and whether a commit time is recorded.
+/// </summary>
+internal sealed record GapBound(DateTime Bound, bool SnapshotDone, bool HasCommitTime);

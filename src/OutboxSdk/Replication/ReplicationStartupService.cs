@@ -39,7 +39,7 @@ internal sealed class ReplicationStartupService(IOptions<OutboxOptions> options,
         {
             if (!snapshotDue)
             {
-                await ReplicationSetup.EnsureAsync(runtime.Context.DataSource, runtime.Names, outbox.Replication.SnapshotMode, runtime.Sink.Tables, null, runtime.Logger, cancellationToken)
+                await ReplicationSetup.EnsureAsync(runtime.Context.DataSource, runtime.Names, outbox.Replication.SnapshotMode, outbox.Replication.WriteMode, runtime.Sink.Tables, null, runtime.Logger, cancellationToken)
                     .ConfigureAwait(false);
             }
             else if (!await ReplicationSetup.SlotExistsAsync(runtime.Context.DataSource, runtime.Names.Slot, cancellationToken).ConfigureAwait(false))
@@ -47,10 +47,16 @@ internal sealed class ReplicationStartupService(IOptions<OutboxOptions> options,
                 ReplicationLog.PublisherBeforeSlot(runtime.Logger, runtime.Names.Slot, "its initial snapshot is the relay's to take");
             }
         }
+        catch (SlotLostException e)
+        {
+            // The relay reports and recovers it (or stops, per the snapshot mode); the publisher publishes on: in the
+            // Table write mode its messages wait in the table, and WhenNeeded delivers the gap's from there.
+            OperationsLog.PublisherLeavesLostSlot(runtime.Logger, runtime.Names.Slot, e.Message);
+        }
         catch (InvalidOperationException e)
         {
-            // A lost slot, or a name taken by another plugin: the relay reports it and refuses to start; the
-            // publisher still publishes (its messages wait in the table or the WAL).
+            // A name taken by another plugin: the relay reports it and refuses to start; the publisher still publishes
+            // (its messages wait in the table or the WAL).
             ReplicationLog.PublisherBeforeSlot(runtime.Logger, runtime.Names.Slot, e.Message);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)

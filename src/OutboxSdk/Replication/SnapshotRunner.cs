@@ -13,12 +13,16 @@ namespace OutboxSdk.Replication;
 /// (REPEATABLE READ + SET TRANSACTION SNAPSHOT) while the replication connection stays open and idle, and the
 /// change feed reads every table's rows in it. They are delivered as <c>read</c> events at positions (0, n), below
 /// every streamed event, and the completion is recorded; streaming then starts at the consistent point, so there is
-/// no gap and no duplicate. An interrupted snapshot is redone from the start with a new slot (see
-/// <see cref="ReplicationSetup"/>).
+/// no gap and no duplicate. After a lost slot (SnapshotMode.WhenNeeded) the outbox rows of its gap in the messages
+/// table are delivered first, from the same snapshot (<see cref="GapReplay"/>). An interrupted snapshot is redone from the
+/// start with a new slot (see <see cref="ReplicationSetup"/>).
 /// </summary>
 internal sealed class SnapshotRunner(ReplicationDeliveryContext context, IChangeSink sink, ReplicationConnectionFactory connections)
 {
-    public async Task CreateSlotAndDeliverAsync(string slot, CancellationToken cancellationToken)
+    /// <param name="slot">The slot to create.</param>
+    /// <param name="gapFrom">The last commit time a lost slot's stream processed, when its gap's outbox rows are to be delivered.</param>
+    /// <param name="cancellationToken">Cancels the snapshot (redone at the next start).</param>
+    public async Task CreateSlotAndDeliverAsync(string slot, DateTime? gapFrom, CancellationToken cancellationToken)
     {
         var replication = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (replication.ConfigureAwait(false))
@@ -26,7 +30,9 @@ internal sealed class SnapshotRunner(ReplicationDeliveryContext context, IChange
             var created = await replication.CreatePgOutputReplicationSlot(slot, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
             ReplicationLog.SlotCreated(context.Logger, slot, created.ConsistentPoint.ToString());
-            await ExecuteAsync(context.Sql.ResetPosition, cancellationToken, slot, DBNull.Value).ConfigureAwait(false);
+            // The gap's bound stays in the position row until the snapshot completes, for a retry (ReplicationSql.AdvancePosition).
+            await ExecuteAsync(context.Sql.ResetPosition, cancellationToken, slot, DBNull.Value, gapFrom is { } bound ? (object)DateTime.SpecifyKind(bound, DateTimeKind.Utc) : DBNull.Value)
+                .ConfigureAwait(false);
 
             var delivery = new ReplicationDelivery(context, static _ => { });
             await using (delivery.ConfigureAwait(false))
@@ -46,10 +52,21 @@ internal sealed class SnapshotRunner(ReplicationDeliveryContext context, IChange
                         }
 
                         var now = DateTime.UtcNow;
+                        var taken = await SnapshotTimeAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                         var ordinal = 0;
-                        await foreach (var notification in sink.ReadSnapshotAsync(connection, new ChangePosition(0, 0, 0, now), cancellationToken).ConfigureAwait(false))
+                        if (gapFrom is { } lastCommit)
+                        {
+                            ordinal = await GapReplay.DeliverAsync(context, connection, transaction, delivery, lastCommit, ordinal, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        var rows = 0;
+                        var tables = context.Options.Replication.SnapshotMode == SnapshotMode.Never
+                            ? AsyncEnumerable.Empty<object>()
+                            : sink.ReadSnapshotAsync(connection, new ChangePosition(0, 0, 0, now), cancellationToken);
+                        await foreach (var notification in tables.ConfigureAwait(false))
                         {
                             var at = new ChangePosition(0, ordinal++, 0, now);
+                            rows++;
                             if (notification is ChangeFeedFailure failure)
                             {
                                 // A row that does not convert: dead-lettered with the reason, the snapshot goes on.
@@ -63,11 +80,21 @@ internal sealed class SnapshotRunner(ReplicationDeliveryContext context, IChange
 
                         await delivery.FlushAsync(cancellationToken).ConfigureAwait(false);
                         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                        await ExecuteAsync(context.Sql.CompleteSnapshot, cancellationToken, slot).ConfigureAwait(false);
-                        ReplicationLog.SnapshotDelivered(context.Logger, slot, ordinal);
+                        await ExecuteAsync(context.Sql.CompleteSnapshot, cancellationToken, slot, taken).ConfigureAwait(false);
+                        ReplicationLog.SnapshotDelivered(context.Logger, slot, rows);
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>The server's time as the snapshot transaction began (right after the slot was created).</summary>
+    private static async Task<DateTime> SnapshotTimeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand("SELECT now()", connection, transaction);
+        await using (command.ConfigureAwait(false))
+        {
+            return (DateTime)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
     }
 

@@ -29,6 +29,17 @@ public static class SlotInstrumentation
     /// <summary>Observable gauge in bytes: <c>safe_wal_size</c>, WAL that can still be written before the slot is invalidated (only with max_slot_wal_keep_size).</summary>
     public const string SafeWalSizeGauge = "outbox.replication.slot.safe_wal_size";
 
+    /// <summary>
+    /// Counter: a lost (invalidated or dropped) slot was recreated under <see cref="SnapshotMode.WhenNeeded"/>; tag
+    /// <see cref="GapTag"/> says what became of the outbox messages of its gap: <c>replayed</c> (Table write mode,
+    /// delivered from the messages table), <c>lost</c> (LogicalMessage write mode: only the removed WAL held them) or
+    /// <c>none</c> (the slot had processed nothing of ours). Alert on any increment.
+    /// </summary>
+    public const string RecreatedCounter = "outbox.replication.slot.recreated";
+
+    /// <summary>The tag of <see cref="RecreatedCounter"/>: replayed, lost or none.</summary>
+    public const string GapTag = "outbox.replication.gap";
+
     /// <summary>The tag holding the slot's name.</summary>
     public const string SlotTag = "outbox.replication.slot";
 
@@ -36,10 +47,12 @@ public static class SlotInstrumentation
     public const string WalStatusTag = "outbox.replication.wal_status";
 
     private static readonly ConcurrentDictionary<SlotMonitor, byte> Monitors = new();
+    private static readonly Counter<long> Recreations;
 
     static SlotInstrumentation()
     {
         var meter = new Meter(OutboxTelemetry.MeterName);
+        Recreations = meter.CreateCounter<long>(RecreatedCounter, "{slot}", "Lost replication slots recreated under SnapshotMode.WhenNeeded, by what became of the gap's outbox messages.");
         meter.CreateObservableGauge(LagBytesGauge, () => Observe(static s => s.Slot.LagBytes), "By", "WAL written that the outbox's slot has not confirmed.");
         meter.CreateObservableGauge(LagSecondsGauge, () => Observe(static s => s.Slot.IsLostOrMissing ? null : (double?)s.LagSeconds), "s", "How long the outbox's slot has owed WAL.");
         meter.CreateObservableGauge(RetainedWalGauge, () => Observe(static s => s.Slot.RetainedWalBytes), "By", "WAL the server retains for the outbox's slot.");
@@ -54,6 +67,9 @@ public static class SlotInstrumentation
             Monitors.TryAdd(monitor, 0);
         }
     }
+
+    internal static void Recreated(string schema, string slot, string gap) =>
+        Recreations.Add(1, [new(OutboxTelemetry.SchemaTag, schema), new(SlotTag, slot), new(GapTag, gap)]);
 
     internal static void Unregister(SlotMonitor monitor) => Monitors.TryRemove(monitor, out _);
 
