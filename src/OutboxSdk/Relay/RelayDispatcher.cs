@@ -73,7 +73,6 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
             }
         }
 
-        var starts = 0;
         lock (_gate)
         {
             foreach (var message in claimed)
@@ -88,7 +87,7 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
                     continue;
                 }
 
-                starts += Enqueue(key, message) ? 1 : 0;
+                Enqueue(key, message, stopping);
             }
 
             _stoppedDuringClaim.Clear();
@@ -99,7 +98,6 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
             }
         }
 
-        StartLoops(starts, stopping);
         RelayLog.Claimed(logger, claimed.Count);
         return claimed.Count == limit;
     }
@@ -111,7 +109,6 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
     public bool Offer(long id, string? partitionKey, CancellationToken stopping)
     {
         var message = ClaimedMessage.FromNotification(id, partitionKey);
-        var start = false;
         lock (_gate)
         {
             if (_inFlight.Count >= _maxInFlight)
@@ -121,16 +118,11 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
 
             if (_inFlight.Add(id))
             {
-                start = Enqueue(message.OrderingKey, message);
+                Enqueue(message.OrderingKey, message, stopping);
             }
-        }
 
-        if (start)
-        {
-            StartLoops(1, stopping);
+            return true;
         }
-
-        return true;
     }
 
     /// <summary>Waits for every delivery loop to finish (they end on their own, or when stopping is cancelled).</summary>
@@ -157,8 +149,7 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
         }
     }
 
-    /// <summary>Queues a message for its key; returns true when the caller must start a delivery loop (once out of the lock).</summary>
-    private bool Enqueue(string key, ClaimedMessage message)
+    private void Enqueue(string key, ClaimedMessage message, CancellationToken stopping)
     {
         if (!_keys.TryGetValue(key, out var queue))
         {
@@ -174,27 +165,8 @@ internal sealed class RelayDispatcher(RelaySql sql, NpgsqlDataSource dataSource,
             if (_running < maxDegreeOfParallelism)
             {
                 _running++;
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>
-    /// Starts a delivery loop on the calling thread: it runs until its first wait (sending the dequeue), then goes on
-    /// where that completes. Not through Task.Run: a thread-pool hop per loop start cost a worker wake-up per message
-    /// at a steady rate, on a path whose sender is the notification pump or the claimer, both idle meanwhile.
-    /// </summary>
-    private void StartLoops(int count, CancellationToken stopping)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            var loop = DeliverLoopAsync(stopping);
-            lock (_gate)
-            {
                 _loops.RemoveAll(t => t.IsCompleted);
-                _loops.Add(loop);
+                _loops.Add(Task.Run(() => DeliverLoopAsync(stopping), CancellationToken.None));
             }
         }
     }
