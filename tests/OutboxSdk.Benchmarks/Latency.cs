@@ -68,7 +68,8 @@ internal static class Latency
         var sdk = await MeasureSdkAsync(dataSource, ratePerSecond, seconds, cpu, statements);
 
         Console.WriteLine($"raw Postgres floor (commit -> NOTIFY at a listener), {floor.Count} samples: median {P(floor, 0.5):F2} ms, p99 {P(floor, 0.99):F2} ms");
-        Console.WriteLine($"OutboxSdk (commit -> handler, default settings, {ratePerSecond}/s for {seconds} s), {sdk.Latencies.Count} samples: median {P(sdk.Latencies, 0.5):F2} ms, p99 {P(sdk.Latencies, 0.99):F2} ms, max {sdk.Latencies[^1]:F2} ms");
+        var settings = Environment.GetEnvironmentVariable("OUTBOX_BENCH_DOP") is { Length: > 0 } d ? "MaxDegreeOfParallelism " + d : "default settings";
+        Console.WriteLine($"OutboxSdk (commit -> handler, {settings}, {ratePerSecond}/s for {seconds} s), {sdk.Latencies.Count} samples: median {P(sdk.Latencies, 0.5):F2} ms, p99 {P(sdk.Latencies, 0.99):F2} ms, max {sdk.Latencies[^1]:F2} ms");
         if (sdk.Cpu is { } used)
         {
             Console.WriteLine($"CPU while publishing and delivering: this process (writers + relay) {used.Process.TotalSeconds:F2} s, Postgres {used.Postgres.TotalSeconds:F2} s; " +
@@ -130,7 +131,15 @@ internal static class Latency
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton<LatencyLog>();
-        builder.Services.AddOutbox(o => o.DataSource = dataSource);
+        builder.Services.AddOutbox(o =>
+        {
+            o.DataSource = dataSource;
+            // OUTBOX_BENCH_DOP=n: an experiment with MaxDegreeOfParallelism (the result line then says it is not the default).
+            if (int.TryParse(Environment.GetEnvironmentVariable("OUTBOX_BENCH_DOP"), out var dop))
+            {
+                o.MaxDegreeOfParallelism = dop;
+            }
+        });
         builder.Services.AddOutboxSdkBenchmarksOutboxTypes();
         using var host = builder.Build();
         await host.StartAsync();
