@@ -146,6 +146,19 @@ internal static class Latency
         var outbox = host.Services.GetRequiredService<IOutbox>();
         var log = host.Services.GetRequiredService<LatencyLog>();
 
+        // OUTBOX_BENCH_PAST_PARTITIONS=n: n more daily partitions before today's, as a week of the default retention
+        // window leaves them (a fresh database has only today's, tomorrow's and the default one).
+        if (int.TryParse(Environment.GetEnvironmentVariable("OUTBOX_BENCH_PAST_PARTITIONS"), out var past))
+        {
+            for (var day = 1; day <= past; day++)
+            {
+                var from = DateTime.UtcNow.Date.AddDays(-day);
+                await using var create = dataSource.CreateCommand(
+                    $"CREATE TABLE outbox.messages_bench_{day} PARTITION OF outbox.messages FOR VALUES FROM ('{from:yyyy-MM-dd}') TO ('{from.AddDays(1):yyyy-MM-dd}')");
+                await create.ExecuteNonQueryAsync();
+            }
+        }
+
         // Warm up: connections, JIT, the relay's first batch.
         await PublishAsync(dataSource, outbox, -1, "warm");
         while (!log.Arrivals.ContainsKey(-1))

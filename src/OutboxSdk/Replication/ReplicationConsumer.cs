@@ -37,6 +37,9 @@ internal sealed class ReplicationConsumer(
     private bool _waiting;
     private long _eventStarted;
 
+    /// <summary>Whether this session got as far as streaming: its failure then starts a new run of reconnect attempts.</summary>
+    public bool Streamed { get; private set; }
+
     public async Task RunAsync(CancellationToken stopping)
     {
         // A larger read buffer than Npgsql's 8 KiB: the stream is read sequentially and in bulk.
@@ -125,6 +128,7 @@ internal sealed class ReplicationConsumer(
                     if (!_state.Streaming)
                     {
                         _state.Streaming = true;
+                        Streamed = true;
                         _state.StoppedReason = null;
                         ReplicationLog.Streaming(_logger, names.Slot, names.Publication, delivery.Durable.ToString());
                     }

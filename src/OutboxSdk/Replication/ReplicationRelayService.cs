@@ -61,6 +61,7 @@ internal sealed class ReplicationRelayService : BackgroundService
         var setupNeeded = false;
         while (!stoppingToken.IsCancellationRequested)
         {
+            ReplicationConsumer? consumer = null;
             try
             {
                 if (setupNeeded)
@@ -70,7 +71,7 @@ internal sealed class ReplicationRelayService : BackgroundService
                 }
 
                 await _runtime.Sink.InitializeAsync(_context.DataSource, stoppingToken).ConfigureAwait(false);
-                var consumer = new ReplicationConsumer(_context, _names, _runtime.Sink, _runtime.Connections, _runtime.Budget);
+                consumer = new ReplicationConsumer(_context, _names, _runtime.Sink, _runtime.Connections, _runtime.Budget);
                 await consumer.RunAsync(stoppingToken).ConfigureAwait(false);
                 failures = 0;
                 standbyLogged = false;
@@ -110,7 +111,10 @@ internal sealed class ReplicationRelayService : BackgroundService
             }
             catch (Exception e)
             {
-                failures++;
+                // A session that streamed ends in a failure by nature (the stream has no other end): the backoff
+                // counts failed attempts since the last one that streamed, not every interruption since startup,
+                // which made a relay whose connection was cut now and then wait the full 10 s each time.
+                failures = consumer?.Streamed == true ? 1 : failures + 1;
                 standbyLogged = false;
                 setupNeeded |= e is PostgresException { SqlState: PostgresErrorCodes.UndefinedObject or PostgresErrorCodes.ObjectNotInPrerequisiteState };
                 var delay = TimeSpan.FromMilliseconds(Math.Min(100 * Math.Pow(2, Math.Min(failures - 1, 16)), MaxReconnectDelay.TotalMilliseconds));
