@@ -51,6 +51,10 @@ internal sealed class RelaySql
             ORDER BY d."id"
             """;
 
+        // The locked ids are an array (an InitPlan), not an IN (subquery): under the generic plan the dequeue runs with
+        // (MessageDelivery), IN let the planner hash-join a sequential scan of the whole queue when the statistics it
+        // was planned with said the queue was small, which a backlog then paid for on every dequeue; an array of ids
+        // always probes the primary key.
         // The delivery's fence, dequeue, message fetch and inbox lookup in one statement: the rows of a group are
         // deleted inside the delivery's transaction, so they stay locked until it commits (and come back if it rolls
         // back); rows another delivery holds are skipped and simply not returned. So is a row with an earlier pending
@@ -59,7 +63,7 @@ internal sealed class RelaySql
         LockRun = $$"""
             WITH locked AS (
                 DELETE FROM {{pending}} p
-                WHERE p."id" IN (SELECT "id" FROM {{pending}} WHERE "id" = ANY($1) FOR UPDATE SKIP LOCKED)
+                WHERE p."id" = ANY (ARRAY(SELECT "id" FROM {{pending}} WHERE "id" = ANY($1) FOR UPDATE SKIP LOCKED))
                   AND NOT EXISTS (SELECT 1 FROM {{pending}} b
                                   WHERE b."partition_key" = p."partition_key" AND b."id" < p."id" AND b."id" <> ALL($1))
                 RETURNING p."id", p."created_at", p."partition_key", p."attempts", p."next_attempt_at", p."last_error")
