@@ -134,7 +134,7 @@ public sealed class OutboxMigrator
             sql.Append("DO $outbox_migration$\nBEGIN\n");
             sql.Append(CultureInfo.InvariantCulture, $"IF NOT EXISTS (SELECT FROM {table} WHERE \"version\" = {migration.Version}) THEN\n\n");
             sql.Append(migration.Sql(schema).TrimEnd()).Append("\n\n");
-            sql.Append(CultureInfo.InvariantCulture, $"INSERT INTO {table} (\"version\", \"description\") VALUES ({migration.Version}, '{migration.Description.Replace("'", "''", StringComparison.Ordinal)}');\n");
+            sql.Append(CultureInfo.InvariantCulture, $"INSERT INTO {table} (\"version\", \"description\") VALUES ({migration.Version}, {OutboxSchema.QuoteLiteral(migration.Description)});\n");
             sql.Append("END IF;\nEND\n$outbox_migration$;\n\n");
         }
 

@@ -48,7 +48,7 @@ internal static class RelayQueueMigration
             CREATE INDEX IF NOT EXISTS "pending_partition_key" ON {{pending}} ("partition_key", "id");
             INSERT INTO {{pending}} ("id", "created_at", "partition_key")
             SELECT "id", "created_at", "partition_key" FROM {{messages}}
-            WHERE NOT EXISTS (SELECT FROM pg_trigger WHERE "tgrelid" = {{Literal(messages)}}::regclass AND "tgname" = 'relay_enqueue')
+            WHERE NOT EXISTS (SELECT FROM pg_trigger WHERE "tgrelid" = {{OutboxSchema.QuoteLiteral(messages)}}::regclass AND "tgname" = 'relay_enqueue')
             ON CONFLICT DO NOTHING;
             {{EnqueueFunctionSql(schema, DefaultChannel(schema))}}
             CREATE OR REPLACE TRIGGER "relay_enqueue" AFTER INSERT ON {{messages}} FOR EACH ROW EXECUTE FUNCTION {{s}}."relay_enqueue"();
@@ -72,11 +72,11 @@ internal static class RelayQueueMigration
             ? "    -- the default channel is too long for pg_notify: the relay installs its configured channel\n"
             : $"""
                     IF NEW."partition_key" IS NULL THEN
-                        PERFORM pg_notify({Literal(channel)}, NEW."id"::text);
+                        PERFORM pg_notify({OutboxSchema.QuoteLiteral(channel)}, NEW."id"::text);
                     ELSIF octet_length(NEW."partition_key") < 7000 THEN
-                        PERFORM pg_notify({Literal(channel)}, NEW."id"::text || ':' || NEW."partition_key");
+                        PERFORM pg_notify({OutboxSchema.QuoteLiteral(channel)}, NEW."id"::text || ':' || NEW."partition_key");
                     ELSE
-                        PERFORM pg_notify({Literal(channel)}, '?');
+                        PERFORM pg_notify({OutboxSchema.QuoteLiteral(channel)}, '?');
                     END IF;
 
                 """;
@@ -93,6 +93,4 @@ internal static class RelayQueueMigration
 
             """;
     }
-
-    private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 }

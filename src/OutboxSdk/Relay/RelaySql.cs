@@ -45,7 +45,7 @@ internal sealed class RelaySql
                 ORDER BY p."id"
                 LIMIT $1)
             SELECT d."id", d."created_at", d."attempts", m."id" IS NOT NULL, m."message_id", m."subject", m."partition_key",
-                   m."schema_fingerprint", m."payload", m."headers" ->> {{Literal(OutboxSdk.Observability.OutboxTelemetry.TraceParentHeader)}}
+                   m."schema_fingerprint", m."payload", m."headers" ->> {{OutboxSchema.QuoteLiteral(OutboxSdk.Observability.OutboxTelemetry.TraceParentHeader)}}
             FROM due d
             LEFT JOIN LATERAL (SELECT * FROM {{messages}} x WHERE x."id" = d."id" AND x."created_at" = d."created_at" LIMIT 1) m ON true
             ORDER BY d."id"
@@ -69,7 +69,7 @@ internal sealed class RelaySql
                 RETURNING p."id", p."created_at", p."partition_key", p."attempts", p."next_attempt_at", p."last_error")
             SELECT l."id", l."created_at", l."partition_key", l."attempts", l."next_attempt_at", l."last_error",
                    m."id" IS NOT NULL, m."message_id", m."subject", m."partition_key", m."schema_fingerprint", m."payload",
-                   m."headers" ->> {{Literal(OutboxSdk.Observability.OutboxTelemetry.TraceParentHeader)}},
+                   m."headers" ->> {{OutboxSchema.QuoteLiteral(OutboxSdk.Observability.OutboxTelemetry.TraceParentHeader)}},
                    ARRAY(SELECT i."handler" FROM {{inbox}} i WHERE i."message_id" = m."message_id")
             FROM locked l
             LEFT JOIN LATERAL (SELECT * FROM {{messages}} x WHERE x."id" = l."id" AND x."created_at" = l."created_at" LIMIT 1) m ON true
@@ -128,6 +128,4 @@ internal sealed class RelaySql
     public string ScheduleRetry { get; }
 
     public string DeadLetter { get; }
-
-    private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 }

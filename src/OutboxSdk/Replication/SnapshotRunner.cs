@@ -4,6 +4,7 @@ using Npgsql;
 using Npgsql.Replication;
 using Npgsql.Replication.PgOutput;
 using OutboxSdk.ChangeFeed;
+using OutboxSdk.Schema;
 
 namespace OutboxSdk.Replication;
 
@@ -45,7 +46,7 @@ internal sealed class SnapshotRunner(ReplicationDeliveryContext context, IChange
                     await using (transaction.ConfigureAwait(false))
                     {
                         // The name comes from the server (e.g. 00000003-00000002-1); quoted as a literal all the same.
-                        var adopt = new NpgsqlCommand("SET TRANSACTION SNAPSHOT '" + created.SnapshotName!.Replace("'", "''", StringComparison.Ordinal) + "'", connection, transaction);
+                        var adopt = new NpgsqlCommand("SET TRANSACTION SNAPSHOT " + OutboxSchema.QuoteLiteral(created.SnapshotName!), connection, transaction);
                         await using (adopt.ConfigureAwait(false))
                         {
                             await adopt.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

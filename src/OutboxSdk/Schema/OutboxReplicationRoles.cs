@@ -51,7 +51,7 @@ public static class OutboxReplicationRoles
             {Block($"""
                 DECLARE t regclass;
                 BEGIN
-                  FOR t IN SELECT g.tgrelid::regclass FROM pg_trigger g JOIN pg_partition_tree({Literal(messages)}::regclass) p ON p.relid = g.tgrelid
+                  FOR t IN SELECT g.tgrelid::regclass FROM pg_trigger g JOIN pg_partition_tree({OutboxSchema.QuoteLiteral(messages)}::regclass) p ON p.relid = g.tgrelid
                            WHERE g.tgname = 'relay_enqueue' AND g.tgenabled <> 'D' ORDER BY p.level LOOP
                     EXECUTE format('ALTER TABLE %s DISABLE TRIGGER relay_enqueue', t);
                   END LOOP;
@@ -61,7 +61,7 @@ public static class OutboxReplicationRoles
             -- The publication the relay streams through: messages (published as its partitioned root) and the change-feed tables.
             {Block($"""
                 BEGIN
-                  IF NOT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = {Literal(publication)}) THEN
+                  IF NOT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = {OutboxSchema.QuoteLiteral(publication)}) THEN
                     CREATE PUBLICATION {p} FOR TABLE {messages} WITH (publish = '{Publish}', publish_via_partition_root = true);
                   END IF;
                 END
@@ -73,7 +73,7 @@ public static class OutboxReplicationRoles
             text.Append(CultureInfo.InvariantCulture, $"""
                 {Block($"""
                     BEGIN
-                      IF NOT EXISTS (SELECT 1 FROM pg_publication_rel r JOIN pg_publication p ON p.oid = r.prpubid WHERE p.pubname = {Literal(publication)} AND r.prrelid = {Literal(table)}::regclass) THEN
+                      IF NOT EXISTS (SELECT 1 FROM pg_publication_rel r JOIN pg_publication p ON p.oid = r.prpubid WHERE p.pubname = {OutboxSchema.QuoteLiteral(publication)} AND r.prrelid = {OutboxSchema.QuoteLiteral(table)}::regclass) THEN
                         ALTER PUBLICATION {p} ADD TABLE {table};
                       END IF;
                     END
@@ -92,8 +92,6 @@ public static class OutboxReplicationRoles
             """);
         return text.ToString();
     }
-
-    private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     // A DO block whose dollar-quote tag does not occur in its body, so no name can end it early.
     private static string Block(string body)

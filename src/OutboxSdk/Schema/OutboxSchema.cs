@@ -103,6 +103,12 @@ public static class OutboxSchema
     }
 
     /// <summary>
+    /// <paramref name="text"/> as an SQL string literal: in single quotes, embedded quotes doubled (with
+    /// standard_conforming_strings on, Postgres's default since 9.1, a backslash is an ordinary character).
+    /// </summary>
+    internal static string QuoteLiteral(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    /// <summary>
     /// <paramref name="identifier"/> in double quotes, embedded quotes doubled. Rejects what Postgres would not
     /// keep as written: empty names, NUL characters and names over 63 bytes (which it truncates).
     /// </summary>
