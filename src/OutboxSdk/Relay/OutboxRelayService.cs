@@ -18,8 +18,6 @@ namespace OutboxSdk.Relay;
 /// </summary>
 internal sealed class OutboxRelayService : BackgroundService
 {
-    private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(10);
-
     private readonly OutboxOptions _options;
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _time;
@@ -86,7 +84,7 @@ internal sealed class OutboxRelayService : BackgroundService
             catch (Exception e)
             {
                 failures++;
-                var delay = TimeSpan.FromMilliseconds(Math.Min(100 * Math.Pow(2, Math.Min(failures - 1, 16)), MaxReconnectDelay.TotalMilliseconds));
+                var delay = ReconnectBackoff.Delay(failures);
                 RelayLog.ConnectionLost(_logger, delay, e);
                 try
                 {

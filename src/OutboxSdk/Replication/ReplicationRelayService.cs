@@ -23,7 +23,6 @@ namespace OutboxSdk.Replication;
 /// </summary>
 internal sealed class ReplicationRelayService : BackgroundService
 {
-    private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(10);
     private static readonly Counter<long> Stops = new Meter(OutboxTelemetry.MeterName).CreateCounter<long>(
         "outbox.replication.stopped", "{stop}", "Replication relays stopped by a change-feed table that no longer matches its entity.");
 
@@ -117,7 +116,7 @@ internal sealed class ReplicationRelayService : BackgroundService
                 failures = consumer?.Streamed == true ? 1 : failures + 1;
                 standbyLogged = false;
                 setupNeeded |= e is PostgresException { SqlState: PostgresErrorCodes.UndefinedObject or PostgresErrorCodes.ObjectNotInPrerequisiteState };
-                var delay = TimeSpan.FromMilliseconds(Math.Min(100 * Math.Pow(2, Math.Min(failures - 1, 16)), MaxReconnectDelay.TotalMilliseconds));
+                var delay = ReconnectBackoff.Delay(failures);
                 ReplicationLog.Faulted(_logger, delay, e);
                 if (!await DelayAsync(delay, stoppingToken).ConfigureAwait(false))
                 {
