@@ -1,6 +1,8 @@
 using MediatR;
 using Npgsql;
-using OutboxSdk.Relay;
+using OutboxSdk;
+using OutboxSdk.Delivery;
+using OutboxSdk.Sources.Notify;
 
 namespace OutboxSdk.FaultTests.Node;
 

@@ -1,5 +1,6 @@
 using OutboxSdk.Hosting;
-using OutboxSdk.Replication;
+using OutboxSdk.Operations;
+using OutboxSdk.Sources.Wal;
 
 namespace OutboxSdk.FaultTests.Node;
 

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OutboxSdk.Hosting;
-using OutboxSdk.Relay;
+using OutboxSdk;
+using OutboxSdk.Delivery;
+using OutboxSdk.Sources.Notify;
 
 namespace OutboxSdk.Observability.Tests;
 

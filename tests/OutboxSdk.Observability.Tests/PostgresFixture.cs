@@ -45,7 +45,7 @@ public sealed class PostgresFixture : IAsyncLifetime
         var scope = new OutboxScope(DataSource, "t_" + Guid.NewGuid().ToString("N")[..10] + suffix);
         await scope.ExecuteAsync(OutboxSchema.CreateSql(scope.Schema));
         // The relay's queue and trigger: what is delivered is what has left the queue.
-        await scope.ExecuteInTransactionAsync(new OutboxSdk.Relay.RelaySql(scope.Schema, "outbox_" + scope.Schema).Setup);
+        await scope.ExecuteInTransactionAsync(new OutboxSdk.Sources.Notify.RelaySql(scope.Schema, "outbox_" + scope.Schema).Setup);
         return scope;
     }
 }

@@ -2,7 +2,9 @@ using System.Runtime.CompilerServices;
 using MediatR;
 using Npgsql;
 using OutboxSdk.ChangeFeed;
-using OutboxSdk.Replication;
+using OutboxSdk.Hosting;
+using OutboxSdk.Operations;
+using OutboxSdk.Sources.Wal;
 
 namespace Operations.Tests;
 

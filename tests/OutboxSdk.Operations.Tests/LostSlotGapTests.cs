@@ -3,7 +3,8 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using OutboxSdk.Hosting;
 using OutboxSdk.Outbox;
-using OutboxSdk.Replication;
+using OutboxSdk.Operations;
+using OutboxSdk.Sources.Wal;
 
 namespace Operations.Tests;
 

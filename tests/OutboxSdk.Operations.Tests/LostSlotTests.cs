@@ -1,7 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OutboxSdk.Hosting;
-using OutboxSdk.Replication;
+using OutboxSdk.Operations;
+using OutboxSdk.Sources.Wal;
 
 namespace Operations.Tests;
 

@@ -57,12 +57,12 @@ public sealed class LogCapture : ILoggerProvider
     }
 }
 
-/// <summary>A message whose handler writes its effect through <see cref="OutboxSdk.Relay.IOutboxContext"/> (inbox-protected).</summary>
+/// <summary>A message whose handler writes its effect through <see cref="OutboxSdk.IOutboxContext"/> (inbox-protected).</summary>
 [OutboxMessage("ops.deposit")]
 public partial record Deposit([property: PartitionKey] string Account, int Amount) : INotification;
 
 /// <summary>Writes one <c>deposits</c> row in the delivery's transaction: the inbox makes it happen once per message.</summary>
-public sealed class DepositHandler(OutboxSdk.Relay.IOutboxContext context, Recorder recorder) : INotificationHandler<Deposit>
+public sealed class DepositHandler(OutboxSdk.IOutboxContext context, Recorder recorder) : INotificationHandler<Deposit>
 {
     public async Task Handle(Deposit notification, CancellationToken cancellationToken)
     {

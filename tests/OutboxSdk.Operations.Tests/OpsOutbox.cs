@@ -6,8 +6,9 @@ using Npgsql;
 using OutboxSdk.Generated;
 using OutboxSdk.Hosting;
 using OutboxSdk.Outbox;
-using OutboxSdk.Replication;
 using OutboxSdk.Testing;
+using OutboxSdk.Operations;
+using OutboxSdk.Sources.Wal;
 
 namespace Operations.Tests;
 

@@ -1,7 +1,9 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using OutboxSdk.Observability;
-using OutboxSdk.Replication;
+using OutboxSdk.Hosting;
+using OutboxSdk.Operations;
+using OutboxSdk.Sources.Wal;
 
 namespace Operations.Tests;
 

@@ -1,5 +1,7 @@
 using Npgsql;
-using OutboxSdk.Relay;
+using OutboxSdk;
+using OutboxSdk.Delivery;
+using OutboxSdk.Sources.Notify;
 
 namespace Relay.Tests;
 

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using MediatR;
 using OutboxSdk;
-using OutboxSdk.Relay;
+using OutboxSdk.Delivery;
+using OutboxSdk.Sources.Notify;
 
 namespace Relay.Tests;
 

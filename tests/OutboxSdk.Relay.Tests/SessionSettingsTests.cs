@@ -1,6 +1,7 @@
 using MediatR;
 using OutboxSdk;
-using OutboxSdk.Relay;
+using OutboxSdk.Delivery;
+using OutboxSdk.Sources.Notify;
 
 namespace Relay.Tests;
 

@@ -3,7 +3,9 @@ using MediatR;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OutboxSdk.ChangeFeed;
-using OutboxSdk.Replication;
+using OutboxSdk.Hosting;
+using OutboxSdk.Operations;
+using OutboxSdk.Sources.Wal;
 
 namespace Replication.Tests;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using OutboxSdk.Hosting;
-using OutboxSdk.Replication;
+using OutboxSdk.Operations;
+using OutboxSdk.Sources.Wal;
 
 namespace Replication.Tests;
 

@@ -37,7 +37,7 @@ public sealed class ReconnectBackoffTests(PostgresFixture fixture)
         Assert.All(delays.Delays, d => Assert.True(d <= TimeSpan.FromMilliseconds(200), $"reconnect delays grew: {string.Join(", ", delays.Delays)}"));
     }
 
-    /// <summary>Collects the delay of every "Replication relay faulted; starting again in {Delay}" (event 5002).</summary>
+    /// <summary>Collects the delay of every "Outbox relay (Replication) faulted; starting again in {Delay}" (LogEvents.RelayFaulted).</summary>
     private sealed class DelayCapture : ILoggerProvider, ILogger
     {
         public ConcurrentQueue<TimeSpan> Delays { get; } = new();
@@ -51,7 +51,7 @@ public sealed class ReconnectBackoffTests(PostgresFixture fixture)
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (eventId.Id == 5002 && state is IReadOnlyList<KeyValuePair<string, object?>> values)
+            if (eventId.Id == OutboxSdk.Observability.LogEvents.RelayFaulted && state is IReadOnlyList<KeyValuePair<string, object?>> values)
             {
                 foreach (var (key, value) in values)
                 {

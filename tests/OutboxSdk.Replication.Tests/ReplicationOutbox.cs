@@ -7,8 +7,9 @@ using OutboxSdk.Avro.Serialization;
 using OutboxSdk.Generated;
 using OutboxSdk.Hosting;
 using OutboxSdk.Outbox;
-using OutboxSdk.Replication;
 using OutboxSdk.Testing;
+using OutboxSdk.Operations;
+using OutboxSdk.Sources.Wal;
 
 namespace Replication.Tests;
 

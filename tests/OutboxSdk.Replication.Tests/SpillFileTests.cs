@@ -1,4 +1,7 @@
-using OutboxSdk.Replication;
+using OutboxSdk.Hosting;
+using OutboxSdk.Operations;
+using OutboxSdk.Sources.Wal;
+
 
 namespace Replication.Tests;
 

@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using Npgsql;
 using OutboxSdk.Cli.Status;
-using OutboxSdk.Replication;
+using OutboxSdk.Hosting;
+using OutboxSdk.Operations;
+using OutboxSdk.Sources.Wal;
 
 namespace OutboxSdk.Cli.Slots;
 

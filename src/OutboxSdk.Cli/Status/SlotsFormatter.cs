@@ -1,5 +1,7 @@
 using System.Globalization;
-using OutboxSdk.Replication;
+using OutboxSdk.Hosting;
+using OutboxSdk.Operations;
+using OutboxSdk.Sources.Wal;
 
 namespace OutboxSdk.Cli.Status;
 

@@ -1,5 +1,5 @@
 using Npgsql;
-using OutboxSdk.Replication;
+using OutboxSdk.Sources.Wal;
 using OutboxSdk.Avro.Compatibility;
 
 namespace OutboxSdk.Hosting;

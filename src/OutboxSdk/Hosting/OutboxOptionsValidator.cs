@@ -28,7 +28,7 @@ public sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
         Positive(failures, "BatchSize", options.BatchSize, "e.g. 100");
         Positive(failures, "MaxDegreeOfParallelism", options.MaxDegreeOfParallelism, "e.g. Environment.ProcessorCount");
         PositiveTime(failures, "PollInterval", options.PollInterval, "the default is 1 s");
-        OutboxSdk.Replication.ReplicationOptionsValidation.Validate(options, failures);
+        OutboxSdk.Sources.Wal.ReplicationOptionsValidation.Validate(options, failures);
         if (!Enum.IsDefined(options.SchemaCompatibility))
         {
             failures.Add($"OutboxOptions.SchemaCompatibility ({(int)options.SchemaCompatibility}) is not a CompatibilityLevel; the default is Backward.");

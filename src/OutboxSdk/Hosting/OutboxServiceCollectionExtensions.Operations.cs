@@ -1,7 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using OutboxSdk.Replication;
+using OutboxSdk.Sources.Wal;
+using OutboxSdk.Operations;
 
 namespace OutboxSdk.Hosting;
 

@@ -3,15 +3,15 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OutboxSdk.DeadLetters;
-using OutboxSdk.Registration;
-using OutboxSdk.Relay;
+using OutboxSdk.Delivery;
+using OutboxSdk.Sources.Notify;
 
 namespace OutboxSdk.Hosting;
 
 public static partial class OutboxServiceCollectionExtensions
 {
-    // The relay is always registered; it idles when OutboxOptions.RunRelay is false or the mode is not Notify,
-    // because options are only known once the container is built.
+    // The delivery engine's services and the one hosted relay loop, which resolves the source of the configured mode
+    // (options are only known once the container is built) and returns at once when RunRelay is false.
     static partial void AddRelay(IServiceCollection services)
     {
         services.TryAddSingleton<RelayDataSource>();
@@ -24,6 +24,7 @@ public static partial class OutboxServiceCollectionExtensions
             provider.GetRequiredService<RelayDataSource>().Value,
             provider.GetRequiredService<IOptions<OutboxOptions>>().Value.Schema,
             provider.GetRequiredService<IOptions<OutboxOptions>>().Value.EffectiveNotifyChannel));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutboxRelayService>());
+        services.TryAddSingleton<NotifySource>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RelayHostedService>());
     }
 }

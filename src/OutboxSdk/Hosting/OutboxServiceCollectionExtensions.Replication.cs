@@ -3,13 +3,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OutboxSdk.Observability;
-using OutboxSdk.Replication;
+using OutboxSdk.Sources.Wal;
 
 namespace OutboxSdk.Hosting;
 
 public static partial class OutboxServiceCollectionExtensions
 {
-    // Always registered, like the Notify relay: both idle unless RunRelay is set and RelayMode is theirs. The startup
+    // The WAL source is resolved by the hosted relay loop only in Replication mode. The startup
     // service comes after the core's (migrations) so the positions table exists when the slot is set up.
     static partial void AddReplication(IServiceCollection services)
     {
@@ -39,7 +39,7 @@ public static partial class OutboxServiceCollectionExtensions
                 : new PendingBacklogProbe(options.Schema);
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReplicationStartupService>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReplicationRelayService>());
+        services.TryAddSingleton<WalSource>();
         AddReplicationOperations(services);
     }
 }

@@ -15,7 +15,7 @@ internal static class OutboxMigrations
     [
         new(1, "outbox tables: messages, schemas, dead_letters, inbox, checkpoints", OutboxSchema.CreateSql),
         new(RelayQueueMigration.Version, RelayQueueMigration.Description, RelayQueueMigration.Sql),
-        new(3, "replication positions per slot", OutboxSdk.Replication.ReplicationSql.PositionsTableSql),
+        new(3, "replication positions per slot", OutboxSdk.Sources.Wal.ReplicationSql.PositionsTableSql),
         new(InboxIndexMigration.Version, InboxIndexMigration.Description, InboxIndexMigration.Sql),
     ];
 

@@ -8,12 +8,37 @@ internal static class LogEvents
 {
     // 1000-1999 hosting and startup (options validation, migrations)
     // 2000-2999 write path (IOutbox)
-    // 3000-3999 relay (claiming, dispatch, notifications, fallback poll)
+    // 3000-3999 relay: the delivery engine (3000-3099), the Notify source (3100-3199)
     // 4000-4999 failures (retries, dead letters, replay)
-    // 5000-5999 change feed and replication (5000-5099: the Replication relay, Replication/ReplicationLog;
-    //           5100-5199: slot operations and WAL safety, Replication/Operations/OperationsLog)
+    // 5000-5999 change feed and replication (5000-5099: the WAL source, Sources/Wal/ReplicationLog;
+    //           5100-5199: slot operations and WAL safety, Operations/OperationsLog)
     // 6000-6999 observability (health, backlog)
     // 7000-7999 retention (partitions)
+
+    // 3000-3099: the delivery engine, whatever the source (Delivery/DeliveryLog)
+
+    /// <summary>The relay's session failed; the hosted loop starts it again after a backoff.</summary>
+    public const int RelayFaulted = 3000;
+
+    /// <summary>The relay stopped (the host is stopping).</summary>
+    public const int RelayStopped = 3001;
+
+    /// <summary>A handler already ran for this message (the inbox lists it); it is skipped.</summary>
+    public const int DuplicateSkipped = 3002;
+
+    /// <summary>A delivery's server session could not be ended from outside.</summary>
+    public const int SessionNotEnded = 3003;
+
+    /// <summary>A delivery connection was given up (an abandoned handler, a failed rollback).</summary>
+    public const int ConnectionAbandoned = 3004;
+
+    // 4000-4099: failures, whatever the source
+
+    /// <summary>A handler failed; the message or change is retried after a backoff.</summary>
+    public const int HandlerFailed = 4000;
+
+    /// <summary>A message or change went to dead letters (attempts exhausted, or it can never be handled).</summary>
+    public const int DeadLettered = 4001;
 
     /// <summary>The periodic backlog query failed; the gauges keep the previous values.</summary>
     public const int BacklogSampleFailed = 6000;
@@ -55,4 +80,46 @@ internal static class LogEvents
 
     /// <summary>The role does not own the outbox tables, so it leaves retention to the owner's process.</summary>
     public const int RetentionNotOwner = 7006;
+
+    // 1100-1199: migrations (Migrations/MigrationLog)
+    public const int MigrationApplied = 1100;
+    public const int MigrationUpToDate = 1101;
+    public const int MigrationNewerDatabase = 1102;
+    public const int MigrationSchemasRegistered = 1103;
+
+    // 3100-3199: the Notify source (Sources/Notify/RelayLog)
+    public const int NotifyActive = 3100;
+    public const int NotifyStandby = 3101;
+    public const int NotifyMessageMissing = 3102;
+    public const int NotifyClaimed = 3103;
+    public const int NotifyDeliveryFaulted = 3104;
+    public const int NotifyTriggerChannelInstalled = 3105;
+    public const int NotifyQueueTriggerEnabled = 3106;
+
+    // 5000-5099: the WAL source (Sources/Wal/ReplicationLog)
+    public const int WalStreaming = 5000;
+    public const int WalStandby = 5001;
+    public const int WalSlotCreated = 5004;
+    public const int WalPublicationCreated = 5005;
+    public const int WalPublicationAltered = 5006;
+    public const int WalReplayed = 5009;
+    public const int WalPositionTaken = 5010;
+    public const int WalIncompatibleRelation = 5011;
+    public const int WalHeartbeatFailed = 5012;
+    public const int WalSpilled = 5013;
+    public const int WalSlotLost = 5014;
+    public const int WalSnapshotDelivered = 5015;
+    public const int WalPublisherBeforeSlot = 5016;
+    public const int WalQueueTriggerDisabled = 5090;
+    public const int WalNotifyQueueNotEmpty = 5091;
+    public const int WalQueueTriggerNotDisabled = 5092;
+
+    // 5100-5199: slot operations and WAL safety (Operations/OperationsLog)
+    public const int SlotRetainedWalHigh = 5100;
+    public const int SlotRetainedWalNormal = 5101;
+    public const int SlotLostStopping = 5102;
+    public const int SlotLostRecovering = 5103;
+    public const int SlotSampleFailed = 5104;
+    public const int SlotGapDelivered = 5105;
+    public const int SlotPublisherLeavesLostSlot = 5106;
 }

@@ -12,7 +12,7 @@ namespace OutboxSdk.Observability;
 /// relay) the relay has not beaten for <see cref="OutboxHealthOptions.MissedBeatsBeforeUnhealthy"/> poll intervals;
 /// Degraded when the oldest undelivered message is older than <see cref="OutboxHealthOptions.MaxBacklogAge"/>;
 /// in Replication mode, Unhealthy when the relay stopped or the slot is lost or missing and Degraded when the slot
-/// retains more WAL than <see cref="Replication.ReplicationOptions.RetainedWalWarningBytes"/> (SlotHealth);
+/// retains more WAL than <see cref="ReplicationOptions.RetainedWalWarningBytes"/> (SlotHealth);
 /// Healthy otherwise. The data carries <c>backlog</c>, <c>backlogAgeSeconds</c> and <c>lastRelayBeat</c>.
 /// </summary>
 internal sealed class OutboxHealthCheck(
@@ -22,8 +22,8 @@ internal sealed class OutboxHealthCheck(
     IOptions<OutboxHealthOptions> healthOptions,
     TimeProvider time,
     ILogger<OutboxHealthCheck> logger,
-    Replication.SlotMonitor? slots = null,
-    Replication.ReplicationState? replicationState = null) : IHealthCheck
+    OutboxSdk.Operations.SlotMonitor? slots = null,
+    OutboxSdk.Sources.Wal.ReplicationState? replicationState = null) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -61,7 +61,7 @@ internal sealed class OutboxHealthCheck(
         {
             try
             {
-                slot = await Replication.SlotHealth.CheckAsync(slots, replicationState, outbox.RunRelay, data, cancellationToken).ConfigureAwait(false);
+                slot = await OutboxSdk.Operations.SlotHealth.CheckAsync(slots, replicationState, outbox.RunRelay, data, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException)
             {

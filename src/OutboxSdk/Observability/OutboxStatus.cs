@@ -25,7 +25,7 @@ public sealed record OutboxCheckpoint(string Name, string? Lsn, long? MessageId,
 /// <param name="Partitions">Partitions of <c>messages</c>, oldest range first, the default partition first of all.</param>
 /// <param name="Schemas">Registered schemas by subject and version.</param>
 /// <param name="Checkpoints">Relay checkpoints.</param>
-/// <param name="Slots">The outbox's replication slots (Replication mode; see <see cref="Replication.ReplicationSlots.ForSchemaAsync"/>).</param>
+/// <param name="Slots">The outbox's replication slots (Replication mode; see <see cref="OutboxSdk.Operations.ReplicationSlots.ForSchemaAsync"/>).</param>
 public sealed record OutboxStatus(
     string Schema,
     long Backlog,
@@ -34,7 +34,7 @@ public sealed record OutboxStatus(
     IReadOnlyList<OutboxPartition> Partitions,
     IReadOnlyList<RegisteredSchema> Schemas,
     IReadOnlyList<OutboxCheckpoint> Checkpoints,
-    IReadOnlyList<Replication.ReplicationSlotInfo>? Slots = null)
+    IReadOnlyList<OutboxSdk.Operations.ReplicationSlotInfo>? Slots = null)
 {
     /// <summary>Reads the status of the outbox in <paramref name="schema"/>.</summary>
     /// <exception cref="InvalidOperationException">The schema has no outbox tables.</exception>
@@ -59,7 +59,7 @@ public sealed record OutboxStatus(
             var checkpoints = await ReadAsync(connection, $"SELECT \"name\", \"lsn\"::text, \"message_id\", \"updated_at\" FROM {s}.\"checkpoints\" ORDER BY 1",
                 r => new OutboxCheckpoint(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.GetFieldValue<DateTimeOffset>(3)),
                 cancellationToken).ConfigureAwait(false);
-            var slots = await Replication.ReplicationSlots.ForSchemaAsync(connection, schema, cancellationToken).ConfigureAwait(false);
+            var slots = await OutboxSdk.Operations.ReplicationSlots.ForSchemaAsync(connection, schema, cancellationToken).ConfigureAwait(false);
             return new OutboxStatus(schema, backlog, age, deadLetters[0], partitions, schemas, checkpoints, slots);
         }
     }

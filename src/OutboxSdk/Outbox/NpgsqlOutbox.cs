@@ -34,9 +34,9 @@ public sealed class NpgsqlOutbox : IOutbox
         const string columns = "(\"message_id\", \"subject\", \"partition_key\", \"schema_fingerprint\", \"payload\", \"headers\")";
         _insertSql = $"INSERT INTO {table} {columns} VALUES ($1, $2, $3, $4, $5, $6)";
         _copySql = $"COPY {table} {columns} FROM STDIN (FORMAT BINARY)";
-        if (options.Value.Replication.WriteMode == OutboxSdk.Replication.OutboxWriteMode.LogicalMessage)
+        if (options.Value.Replication.WriteMode == OutboxWriteMode.LogicalMessage)
         {
-            _logicalMessages = new LogicalMessageWriter(OutboxSdk.Replication.ReplicationNames.For(options.Value).MessagePrefix);
+            _logicalMessages = new LogicalMessageWriter(OutboxSdk.Sources.Wal.ReplicationNames.For(options.Value).MessagePrefix);
         }
     }
 

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using OutboxSdk.Observability;
-using OutboxSdk.Relay;
+using OutboxSdk.Delivery;
 using OutboxSdk.Schema;
+using OutboxSdk.Migrations;
 
 namespace OutboxSdk.Retention;
 
@@ -142,7 +143,7 @@ internal sealed class PartitionMaintainer(string schema, TimeSpan window, TimeSp
         // OVERRIDING SYSTEM VALUE keeps the rows' ids, which the relay's queue refers to; the relay's enqueue
         // trigger must not see these rows as new messages (they are queued already, or delivered), so it is told
         // to stand aside for this transaction.
-        await ExecuteAsync(connection, $"SET LOCAL {RelaySql.SkipEnqueueSetting} = 'on'", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, $"SET LOCAL {RelayQueueMigration.SkipEnqueueSetting} = 'on'", cancellationToken).ConfigureAwait(false);
         var moved = await ExecuteAsync(connection, $"INSERT INTO {_messages} OVERRIDING SYSTEM VALUE SELECT * FROM \"outbox_moving\"",
             cancellationToken).ConfigureAwait(false);
         if (moved > 0)

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using OutboxSdk.Replication;
+using OutboxSdk.Sources.Wal;
 
 namespace OutboxSdk.Schema;
 

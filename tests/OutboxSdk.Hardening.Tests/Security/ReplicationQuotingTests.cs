@@ -8,8 +8,9 @@ using OutboxSdk.Cli;
 using OutboxSdk.Generated;
 using OutboxSdk.Hosting;
 using OutboxSdk.Migrations;
-using OutboxSdk.Replication;
 using OutboxSdk.Schema;
+using OutboxSdk.Operations;
+using OutboxSdk.Sources.Wal;
 
 namespace Hardening.Tests.Security;
 

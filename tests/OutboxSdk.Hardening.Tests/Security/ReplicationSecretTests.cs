@@ -2,7 +2,9 @@ using System.Text.RegularExpressions;
 using Hardening.Tests.Infrastructure;
 using Npgsql;
 using OutboxSdk.Generated;
-using OutboxSdk.Replication;
+using OutboxSdk.Hosting;
+using OutboxSdk.Operations;
+using OutboxSdk.Sources.Wal;
 
 namespace Hardening.Tests.Security;
 
