@@ -4,6 +4,7 @@ using OutboxSdk.Observability;
 using OutboxSdk.Delivery;
 using OutboxSdk.Schema;
 using OutboxSdk.Migrations;
+using OutboxSdk.Internal;
 
 namespace OutboxSdk.Retention;
 
@@ -31,7 +32,7 @@ internal sealed class PartitionMaintainer(string schema, TimeSpan window, TimeSp
             {
                 // Creating and dropping partitions takes an ACCESS EXCLUSIVE lock on messages; waiting behind a long
                 // transaction would queue every writer behind us, so give up quickly and retry next run instead.
-                await ExecuteAsync(connection, "SET LOCAL lock_timeout = '5s'", cancellationToken).ConfigureAwait(false);
+                await PgCommand.ExecuteAsync(connection, "SET LOCAL lock_timeout = '5s'", cancellationToken).ConfigureAwait(false);
                 if (!await TryLockAsync(connection, cancellationToken).ConfigureAwait(false))
                 {
                     RetentionLog.LockBusy(logger, schema);
@@ -75,8 +76,8 @@ internal sealed class PartitionMaintainer(string schema, TimeSpan window, TimeSp
                     }
 
                     // Parent first, as inserts lock them (see CreateAsync): DROP of a partition locks the parent too.
-                    await ExecuteAsync(connection, $"LOCK TABLE {_messages} IN ACCESS EXCLUSIVE MODE", cancellationToken).ConfigureAwait(false);
-                    await ExecuteAsync(connection, "DROP TABLE " + quoted, cancellationToken).ConfigureAwait(false);
+                    await PgCommand.ExecuteAsync(connection, $"LOCK TABLE {_messages} IN ACCESS EXCLUSIVE MODE", cancellationToken).ConfigureAwait(false);
+                    await PgCommand.ExecuteAsync(connection, "DROP TABLE " + quoted, cancellationToken).ConfigureAwait(false);
                     RetentionLog.PartitionDropped(logger, schema, partition.Name);
                     dropped.Add(partition.Name);
                 }
@@ -129,39 +130,31 @@ internal sealed class PartitionMaintainer(string schema, TimeSpan window, TimeSp
         // CREATE TABLE ... PARTITION OF needs the parent, and an insert holds the parent while it routes the row.
         // SHARE ROW EXCLUSIVE on the parent (what CREATE ... PARTITION OF takes anyway) pauses writers for the move;
         // EXCLUSIVE on the default keeps any row of the range from landing there between the move and the CREATE.
-        await ExecuteAsync(connection, $"LOCK TABLE {_messages} IN SHARE ROW EXCLUSIVE MODE", cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, $"LOCK TABLE {defaultPartition} IN EXCLUSIVE MODE", cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, $"""
+        await PgCommand.ExecuteAsync(connection, $"LOCK TABLE {_messages} IN SHARE ROW EXCLUSIVE MODE", cancellationToken).ConfigureAwait(false);
+        await PgCommand.ExecuteAsync(connection, $"LOCK TABLE {defaultPartition} IN EXCLUSIVE MODE", cancellationToken).ConfigureAwait(false);
+        await PgCommand.ExecuteAsync(connection, $"""
             CREATE TEMP TABLE "outbox_moving" ON COMMIT DROP AS
             WITH moved AS (DELETE FROM {defaultPartition} WHERE {inRange} RETURNING *) SELECT * FROM moved
             """, cancellationToken).ConfigureAwait(false);
 
         var name = OutboxSchema.QuoteIdentifier(range.TableName);
-        await ExecuteAsync(connection, $"CREATE TABLE {_quotedSchema}.{name} PARTITION OF {_messages} FOR VALUES FROM ('{from}') TO ('{to}')",
+        await PgCommand.ExecuteAsync(connection, $"CREATE TABLE {_quotedSchema}.{name} PARTITION OF {_messages} FOR VALUES FROM ('{from}') TO ('{to}')",
             cancellationToken).ConfigureAwait(false);
 
         // OVERRIDING SYSTEM VALUE keeps the rows' ids, which the relay's queue refers to; the relay's enqueue
         // trigger must not see these rows as new messages (they are queued already, or delivered), so it is told
         // to stand aside for this transaction.
-        await ExecuteAsync(connection, $"SET LOCAL {RelayQueueMigration.SkipEnqueueSetting} = 'on'", cancellationToken).ConfigureAwait(false);
-        var moved = await ExecuteAsync(connection, $"INSERT INTO {_messages} OVERRIDING SYSTEM VALUE SELECT * FROM \"outbox_moving\"",
+        await PgCommand.ExecuteAsync(connection, $"SET LOCAL {RelayQueueMigration.SkipEnqueueSetting} = 'on'", cancellationToken).ConfigureAwait(false);
+        var moved = await PgCommand.ExecuteAsync(connection, $"INSERT INTO {_messages} OVERRIDING SYSTEM VALUE SELECT * FROM \"outbox_moving\"",
             cancellationToken).ConfigureAwait(false);
         if (moved > 0)
         {
             RetentionLog.RowsMovedFromDefault(logger, schema, range.TableName, moved);
         }
 
-        await ExecuteAsync(connection, "DROP TABLE \"outbox_moving\"", cancellationToken).ConfigureAwait(false);
+        await PgCommand.ExecuteAsync(connection, "DROP TABLE \"outbox_moving\"", cancellationToken).ConfigureAwait(false);
         RetentionLog.PartitionCreated(logger, schema, range.TableName, range.From, range.To);
         return moved;
     }
 
-    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        var command = new NpgsqlCommand(sql, connection);
-        await using (command.ConfigureAwait(false))
-        {
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
 }

@@ -6,6 +6,7 @@ using Npgsql;
 using OutboxSdk.Delivery;
 using OutboxSdk.Hosting;
 using OutboxSdk.Observability;
+using OutboxSdk.Internal;
 
 namespace OutboxSdk.Sources.Notify;
 
@@ -23,6 +24,7 @@ internal sealed class NotifySource : IRelaySource
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RelaySql _sql;
+    private readonly QueueLedger _ledger;
     private readonly NotifyDelivery _delivery;
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly IRelayHeartbeat? _heartbeat;
@@ -39,7 +41,8 @@ internal sealed class NotifySource : IRelaySource
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OutboxSdk.Relay");
         _sql = new RelaySql(_options.Schema, _options.EffectiveNotifyChannel);
         var handlers = new HandlerRunner(scopes, decoder, invoker, _options, time, _logger);
-        _delivery = new NotifyDelivery(new QueueLedger(_sql), new DeliveryWriter(_options.Schema), handlers,
+        _ledger = new QueueLedger(_sql);
+        _delivery = new NotifyDelivery(_ledger, new DeliveryWriter(_options.Schema), handlers,
             new FailurePolicy(_options.Retry, _logger), new DeliveryTransaction(_dataSource, _logger), _logger);
         _delivery.RetryScheduled += OnRetryScheduled;
     }
@@ -90,7 +93,7 @@ internal sealed class NotifySource : IRelaySource
             await Task.Delay(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
         }
 
-        var dispatcher = new RelayDispatcher(_sql, _dataSource, _delivery, _options.BatchSize, _options.MaxDegreeOfParallelism, _logger);
+        var dispatcher = new RelayDispatcher(_ledger, _dataSource, _delivery, _options.BatchSize, _options.MaxDegreeOfParallelism, _logger);
         dispatcher.CapacityFreed += Wake;
         dispatcher.ClaimNeeded += Wake;
         using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -100,7 +103,7 @@ internal sealed class NotifySource : IRelaySource
         connection.Notification += OnNotification;
         try
         {
-            await ExecuteAsync(connection, "LISTEN " + Schema.OutboxSchema.QuoteIdentifier(_options.EffectiveNotifyChannel), stoppingToken).ConfigureAwait(false);
+            await PgCommand.ExecuteAsync(connection, "LISTEN " + Schema.OutboxSchema.QuoteIdentifier(_options.EffectiveNotifyChannel), stoppingToken).ConfigureAwait(false);
             RelayLog.Active(_logger, _sql.Schema, _options.EffectiveNotifyChannel);
             connected();
             pump = PumpNotificationsAsync(connection, leading.Token);
@@ -264,7 +267,7 @@ internal sealed class NotifySource : IRelaySource
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await ExecuteAsync(connection, "UNLISTEN *; SELECT pg_advisory_unlock_all()", timeout.Token).ConfigureAwait(false);
+            await PgCommand.ExecuteAsync(connection, "UNLISTEN *; SELECT pg_advisory_unlock_all()", timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or IOException or InvalidOperationException)
         {
@@ -272,12 +275,4 @@ internal sealed class NotifySource : IRelaySource
         }
     }
 
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string text, CancellationToken cancellationToken)
-    {
-        var command = new NpgsqlCommand(text, connection);
-        await using (command.ConfigureAwait(false))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
 }

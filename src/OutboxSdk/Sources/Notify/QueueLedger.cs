@@ -4,13 +4,47 @@ using NpgsqlTypes;
 namespace OutboxSdk.Sources.Notify;
 
 /// <summary>
-/// What "processed" means in Notify mode: a message is processed when its queue row is gone. A delivery's
+/// What "processed" means in Notify mode: a message is processed when its queue row is gone. The claim reads due
+/// rows; a delivery's
 /// transaction dequeues (deletes, so locks) its rows first; they come back if it rolls back. Rows dequeued but not
 /// delivered are put back unchanged; a failed attempt is recorded on the row (attempts, next attempt, last error).
 /// </summary>
 internal sealed class QueueLedger(RelaySql sql)
 {
     private static readonly ILookup<Guid, string> NoInbox = Array.Empty<(Guid, string)>().ToLookup(e => e.Item1, e => e.Item2);
+
+    /// <summary>
+    /// Reads up to <paramref name="limit"/> due rows in id order, except those in flight (<paramref name="exclude"/>)
+    /// and those behind a row of their key that waits for a retry; the dispatcher hands them to their keys' queues.
+    /// </summary>
+    public async Task<List<ClaimedMessage>> ClaimAsync(NpgsqlDataSource dataSource, int limit, long[] exclude, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = new NpgsqlCommand(sql.Claim, connection);
+            await using var _ = command.ConfigureAwait(false);
+            command.Parameters.Add(new NpgsqlParameter { Value = limit });
+            command.Parameters.Add(new NpgsqlParameter { Value = exclude });
+
+            // Claims run about once per notification: a prepared statement (kept by the pooled physical connection,
+            // so this is free after its first use there) saves parsing and planning the join every time.
+            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var messages = new List<ClaimedMessage>();
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var createdAt = reader.GetDateTime(1);
+                    messages.Add(new ClaimedMessage(reader.GetInt64(0), createdAt, reader.GetInt32(2), reader.IsDBNull(6) ? null : reader.GetString(6),
+                        ClaimedMessage.ReadMessage(reader, 3, createdAt)));
+                }
+
+                return messages;
+            }
+        }
+    }
 
     /// <summary>
     /// Dequeues the rows of <paramref name="batch"/>, replacing each locked entry of <paramref name="group"/> with the

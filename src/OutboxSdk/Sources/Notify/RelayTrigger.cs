@@ -1,5 +1,6 @@
 using Npgsql;
 using OutboxSdk.Migrations;
+using OutboxSdk.Internal;
 
 namespace OutboxSdk.Sources.Notify;
 
@@ -22,7 +23,7 @@ internal static class RelayTrigger
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
-            await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", cancellationToken, sql.SetupLockKey).ConfigureAwait(false);
+            await PgCommand.ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", cancellationToken, sql.SetupLockKey).ConfigureAwait(false);
             var body = await ReadBodyAsync(connection, sql, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException(
                     $"The relay's queue trigger {sql.EnqueueFunctionSignature} does not exist: apply the outbox migrations (version 2 creates it) with " +
@@ -34,7 +35,7 @@ internal static class RelayTrigger
 
             try
             {
-                await ExecuteAsync(connection, sql.EnqueueFunction, cancellationToken).ConfigureAwait(false);
+                await PgCommand.ExecuteAsync(connection, sql.EnqueueFunction, cancellationToken).ConfigureAwait(false);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
             {
@@ -78,17 +79,4 @@ internal static class RelayTrigger
         }
     }
 
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string text, CancellationToken cancellationToken, params object[] parameters)
-    {
-        var command = new NpgsqlCommand(text, connection);
-        await using (command.ConfigureAwait(false))
-        {
-            foreach (var value in parameters)
-            {
-                command.Parameters.Add(new NpgsqlParameter { Value = value });
-            }
-
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
 }

@@ -5,6 +5,7 @@ using OutboxSdk.Delivery;
 using OutboxSdk.Schema;
 using OutboxSdk.Operations;
 using OutboxSdk.Migrations;
+using OutboxSdk.Internal;
 
 namespace OutboxSdk.Sources.Wal;
 
@@ -23,7 +24,6 @@ internal static class ReplicationSetup
 {
     // All operations: the change feed needs update/delete/truncate, and the relay reads a messages delete as
     // "retention is moving rows between partitions" (ReplicationConsumer).
-    private const string Publish = "insert, update, delete, truncate";
 
     // createWithSnapshot (SnapshotRunner; null in a publisher-only process) creates the slot with an exported snapshot
     // and delivers from it the change-feed tables' rows and, after a lost slot, the outbox rows of the gap (its
@@ -38,18 +38,18 @@ internal static class ReplicationSetup
         {
             // A session lock, not a transaction's: pg_create_logical_replication_slot refuses to run in a
             // transaction that has written (CREATE PUBLICATION has), so each step commits on its own.
-            await ExecuteAsync(connection, "SELECT pg_advisory_lock(hashtextextended($1, 0))", cancellationToken, sql.SetupLockKey).ConfigureAwait(false);
+            await PgCommand.ExecuteAsync(connection, "SELECT pg_advisory_lock(hashtextextended($1, 0))", cancellationToken, sql.SetupLockKey).ConfigureAwait(false);
             try
             {
                 await DisableNotifyQueueAsync(connection, names.Schema, logger, cancellationToken).ConfigureAwait(false);
                 List<(string Schema, string Table)> tables = [(names.Schema, "messages"), .. changeTables];
-                await EnsurePublicationAsync(connection, names.Publication, tables, logger, cancellationToken).ConfigureAwait(false);
+                await PublicationSetup.EnsureAsync(connection, names.Publication, tables, logger, cancellationToken).ConfigureAwait(false);
                 var slot = new SlotPlan(names.Schema, names.Slot, snapshotMode, TablesDue: changeTables.Count > 0 && snapshotMode != SnapshotMode.Never, writeMode);
                 await EnsureSlotAsync(connection, sql, slot, createWithSnapshot, logger, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
-                await ExecuteAsync(connection, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", CancellationToken.None, sql.SetupLockKey).ConfigureAwait(false);
+                await PgCommand.ExecuteAsync(connection, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", CancellationToken.None, sql.SetupLockKey).ConfigureAwait(false);
             }
         }
     }
@@ -97,62 +97,6 @@ internal static class ReplicationSetup
         }
     }
 
-    private static async Task EnsurePublicationAsync(NpgsqlConnection connection, string publication, List<(string Schema, string Table)> tables, ILogger logger, CancellationToken cancellationToken)
-    {
-        var quoted = OutboxSchema.QuoteIdentifier(publication);
-        var command = new NpgsqlCommand("""
-            SELECT p.pubviaroot AND p.pubinsert AND p.pubupdate AND p.pubdelete AND p.pubtruncate,
-                   ARRAY(SELECT n.nspname FROM pg_publication_rel r JOIN pg_class c ON c.oid = r.prrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE r.prpubid = p.oid ORDER BY r.oid),
-                   ARRAY(SELECT c.relname FROM pg_publication_rel r JOIN pg_class c ON c.oid = r.prrelid WHERE r.prpubid = p.oid ORDER BY r.oid),
-                   p.puballtables
-            FROM pg_publication p WHERE p.pubname = $1
-            """, connection) { Parameters = { new NpgsqlParameter<string> { TypedValue = publication } } };
-        bool? settingsRight = null;
-        var allTables = false;
-        var existing = new HashSet<(string, string)>();
-        await using (command.ConfigureAwait(false))
-        {
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    settingsRight = reader.GetBoolean(0);
-                    var schemas = reader.GetFieldValue<string[]>(1);
-                    var names = reader.GetFieldValue<string[]>(2);
-                    for (var i = 0; i < schemas.Length; i++)
-                    {
-                        existing.Add((schemas[i], names[i]));
-                    }
-
-                    allTables = reader.GetBoolean(3);
-                }
-            }
-        }
-
-        if (settingsRight is null)
-        {
-            var list = string.Join(", ", tables.Select(Qualified));
-            await ExecuteAsync(connection, $"CREATE PUBLICATION {quoted} FOR TABLE {list} WITH (publish = '{Publish}', publish_via_partition_root = true)", cancellationToken).ConfigureAwait(false);
-            ReplicationLog.PublicationCreated(logger, publication, list);
-            return;
-        }
-
-        List<(string Schema, string Table)> missing = allTables ? [] : [.. tables.Where(t => !existing.Contains(t))];
-        if (missing.Count > 0)
-        {
-            var list = string.Join(", ", missing.Select(Qualified));
-            await ExecuteAsync(connection, $"ALTER PUBLICATION {quoted} ADD TABLE {list}", cancellationToken).ConfigureAwait(false);
-            ReplicationLog.PublicationAltered(logger, publication, "added " + list);
-        }
-
-        if (settingsRight == false)
-        {
-            await ExecuteAsync(connection, $"ALTER PUBLICATION {quoted} SET (publish = '{Publish}', publish_via_partition_root = true)", cancellationToken).ConfigureAwait(false);
-            ReplicationLog.PublicationAltered(logger, publication, $"publish = '{Publish}', publish_via_partition_root = true");
-        }
-    }
-
     private static async Task EnsureSlotAsync(NpgsqlConnection connection, ReplicationSql sql, SlotPlan plan,
         Func<string, DateTime?, CancellationToken, Task>? createWithSnapshot, ILogger logger, CancellationToken cancellationToken)
     {
@@ -192,7 +136,7 @@ internal static class ReplicationSetup
             // replay it was doing kept its bound in the position row (ReplicationSql.AdvancePosition): done again.
             var gap = interrupted.HasCommitTime ? interrupted.Bound : (DateTime?)null;
             ReplicationLog.SlotLost(logger, slot, "its initial snapshot did not complete; dropping it and creating it again with a new snapshot");
-            await ExecuteAsync(connection, "SELECT pg_drop_replication_slot($1)", cancellationToken, slot).ConfigureAwait(false);
+            await PgCommand.ExecuteAsync(connection, "SELECT pg_drop_replication_slot($1)", cancellationToken, slot).ConfigureAwait(false);
             await createWithSnapshot(slot, gap, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -208,7 +152,7 @@ internal static class ReplicationSetup
             return;
         }
 
-        var keepSize = plugin is not null || known ? await ScalarAsync(connection, "SELECT current_setting('max_slot_wal_keep_size')", cancellationToken).ConfigureAwait(false) : null;
+        var keepSize = plugin is not null || known ? await PgCommand.ScalarAsync(connection, "SELECT current_setting('max_slot_wal_keep_size')", cancellationToken).ConfigureAwait(false) : null;
         var what = lost ? "invalidated (wal_status lost)" : "dropped";
         if ((plugin is not null || known) && plan.Mode != SnapshotMode.WhenNeeded)
         {
@@ -242,7 +186,7 @@ internal static class ReplicationSetup
         if (plugin is not null)
         {
             ReplicationLog.SlotLost(logger, slot, "dropping the lost slot and creating a new one (SnapshotMode.WhenNeeded)");
-            await ExecuteAsync(connection, "SELECT pg_drop_replication_slot($1)", cancellationToken, slot).ConfigureAwait(false);
+            await PgCommand.ExecuteAsync(connection, "SELECT pg_drop_replication_slot($1)", cancellationToken, slot).ConfigureAwait(false);
         }
         else if (known)
         {
@@ -255,7 +199,7 @@ internal static class ReplicationSetup
         }
         else
         {
-            var lsn = await ScalarAsync(connection, "SELECT lsn::text FROM pg_create_logical_replication_slot($1, 'pgoutput')", cancellationToken, slot).ConfigureAwait(false);
+            var lsn = await PgCommand.ScalarAsync(connection, "SELECT lsn::text FROM pg_create_logical_replication_slot($1, 'pgoutput')", cancellationToken, slot).ConfigureAwait(false);
             await ResetPositionAsync(connection, sql, slot, snapshotDone: true, cancellationToken).ConfigureAwait(false);
             ReplicationLog.SlotCreated(logger, slot, lsn?.ToString() ?? "?");
         }
@@ -305,35 +249,7 @@ internal static class ReplicationSetup
         }
     }
 
-    private static string Qualified((string Schema, string Table) table) => OutboxSchema.QuoteIdentifier(table.Schema) + "." + OutboxSchema.QuoteIdentifier(table.Table);
 
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string text, CancellationToken cancellationToken, params object[] parameters)
-    {
-        var command = new NpgsqlCommand(text, connection);
-        await using (command.ConfigureAwait(false))
-        {
-            foreach (var value in parameters)
-            {
-                command.Parameters.Add(new NpgsqlParameter { Value = value });
-            }
-
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string text, CancellationToken cancellationToken, params object[] parameters)
-    {
-        var command = new NpgsqlCommand(text, connection);
-        await using (command.ConfigureAwait(false))
-        {
-            foreach (var value in parameters)
-            {
-                command.Parameters.Add(new NpgsqlParameter { Value = value });
-            }
-
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
 }
 
 /// <summary>What the setup is asked for: the outbox schema, the slot, the snapshot mode, whether change-feed tables are to be snapshotted, and the write mode.</summary>
