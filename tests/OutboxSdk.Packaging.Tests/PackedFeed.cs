@@ -1,0 +1,121 @@
+using System.Xml.Linq;
+
+namespace OutboxSdk.Packaging.Tests;
+
+/// <summary>
+/// `dotnet pack src/OutboxSdk` into a feed under a new temporary folder, with a <c>nuget.config</c> beside it that
+/// maps <c>OutboxSdk*</c> to that feed only (everything else comes from nuget.org), and brand-new consumer projects
+/// written into the same folder — outside the repository, so no Directory.*.props or global.json of ours applies.
+/// Restores use <see cref="Isolated"/>: packages and the HTTP cache under the temporary folder, so the machine's
+/// caches stay untouched and a stale OutboxSdk from an earlier run can never be picked up. Disposing deletes the folder.
+/// </summary>
+internal sealed class PackedFeed : IDisposable
+{
+    public const string Version = "0.1.0";
+
+    private PackedFeed(string root)
+    {
+        Root = root;
+        Feed = Path.Combine(root, "feed");
+        Isolated = new Dictionary<string, string>
+        {
+            ["NUGET_PACKAGES"] = Path.Combine(root, "packages"),
+            ["NUGET_HTTP_CACHE_PATH"] = Path.Combine(root, "http-cache"),
+        };
+    }
+
+    /// <summary>The temporary folder: the feed, nuget.config, the consumer projects.</summary>
+    public string Root { get; }
+
+    /// <summary>The folder holding the packed <c>.nupkg</c> files.</summary>
+    public string Feed { get; }
+
+    /// <summary>The environment for a consumer's restore, build or run.</summary>
+    public IReadOnlyDictionary<string, string> Isolated { get; }
+
+    /// <summary>Packs src/OutboxSdk (Release, --no-restore: the test project references it, so it is restored) into a new feed.</summary>
+    public static PackedFeed Pack(DateTime deadline)
+    {
+        var packed = new PackedFeed(Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "outboxsdk-pack-" + Guid.NewGuid().ToString("N"))).FullName);
+        try
+        {
+            DotnetProcess.Run(RepositoryRoot(), new Dictionary<string, string>(), deadline,
+                "pack", Path.Combine("src", "OutboxSdk", "OutboxSdk.csproj"), "-c", "Release", "-o", packed.Feed, "--no-restore");
+            File.WriteAllText(Path.Combine(packed.Root, "nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <clear />
+                    <add key="outboxsdk-local" value="{packed.Feed}" />
+                    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+                  </packageSources>
+                  <packageSourceMapping>
+                    <packageSource key="outboxsdk-local">
+                      <package pattern="OutboxSdk" />
+                      <package pattern="OutboxSdk.*" />
+                    </packageSource>
+                    <packageSource key="nuget.org">
+                      <package pattern="*" />
+                    </packageSource>
+                  </packageSourceMapping>
+                </configuration>
+                """);
+            return packed;
+        }
+        catch
+        {
+            packed.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes a new console project <c>&lt;folder&gt;/&lt;projectName&gt;.csproj</c> under <see cref="Root"/> (net10.0, nullable and
+    /// implicit usings on, warnings as errors — what <c>dotnet new console</c> gives, stricter) referencing OutboxSdk and
+    /// <paramref name="packages"/>, with <paramref name="program"/> as its Program.cs. Returns the project's folder.
+    /// </summary>
+    public string WriteConsumer(string folder, string projectName, string program, string? assemblyName = null, params (string Id, string Version)[] packages)
+    {
+        var app = Directory.CreateDirectory(Path.Combine(Root, folder)).FullName;
+        var references = string.Concat(packages.Select(p => $"""{Environment.NewLine}    <PackageReference Include="{p.Id}" Version="{p.Version}" />"""));
+        var assembly = assemblyName is null ? "" : $"{Environment.NewLine}    <AssemblyName>{assemblyName}</AssemblyName>";
+        File.WriteAllText(Path.Combine(app, projectName + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>{assembly}
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="OutboxSdk" Version="{Version}" />{references}
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(app, "Program.cs"), program);
+        return app;
+    }
+
+    /// <summary>The version of <paramref name="id"/> in the repository's Directory.Packages.props.</summary>
+    public static string CentralVersion(string id) =>
+        XDocument.Load(Path.Combine(RepositoryRoot(), "Directory.Packages.props")).Descendants()
+            .Where(e => e.Name.LocalName == "PackageVersion" && (string?)e.Attribute("Include") == id)
+            .Select(e => e.Attribute("Version")!.Value).SingleOrDefault()
+        ?? throw new InvalidOperationException(id + " has no PackageVersion in Directory.Packages.props");
+
+    public static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "OutboxSdk.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("OutboxSdk.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    public void Dispose() => Directory.Delete(Root, recursive: true);
+}
