@@ -1,6 +1,7 @@
 using MediatR;
 using Npgsql;
 using OutboxSdk.ChangeFeed;
+using OutboxSdk;
 
 namespace FraudDetection;
 

@@ -14,8 +14,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using OutboxSdk.Generated;
-using OutboxSdk.Hosting;
 using OutboxSdk.Testing;
+using OutboxSdk;
 
 var connectionString = Option("--connection");
 var accounts = int.Parse(Option("--accounts") ?? "30", CultureInfo.InvariantCulture);

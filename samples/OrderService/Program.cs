@@ -15,9 +15,9 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using OrderService;
 using OutboxSdk.Generated;
-using OutboxSdk.Hosting;
 using OutboxSdk.Outbox;
 using OutboxSdk.Testing;
+using OutboxSdk;
 
 var connectionString = Option("--connection");
 var orderCount = int.Parse(Option("--orders") ?? "40", CultureInfo.InvariantCulture);

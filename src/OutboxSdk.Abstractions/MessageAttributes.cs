@@ -39,7 +39,11 @@ public sealed class ChangeFeedAttribute : Attribute
     public string? Namespace { get; set; }
 }
 
-/// <summary>A table's <c>REPLICA IDENTITY</c> (see PostgreSQL, ALTER TABLE).</summary>
+/// <summary>
+/// A table's <c>REPLICA IDENTITY</c> (see PostgreSQL, ALTER TABLE): what the WAL logs as the old row. A
+/// <c>[ChangeFeed]</c> entity declares <see cref="Default"/> or <see cref="Full"/>; the change feed reports what a
+/// table really has, which can also be <see cref="Nothing"/> or <see cref="Index"/>.
+/// </summary>
 public enum ReplicaIdentity
 {
     /// <summary>The old row carries only the primary key.</summary>
@@ -47,6 +51,12 @@ public enum ReplicaIdentity
 
     /// <summary>The old row carries every column (the whole before image).</summary>
     Full,
+
+    /// <summary>No old row at all: updates and deletes cannot be keyed (not supported for a change feed).</summary>
+    Nothing,
+
+    /// <summary>The old row carries the columns of a chosen unique index.</summary>
+    Index,
 }
 
 /// <summary>The member whose value orders messages: messages with the same key reach handlers in commit order.</summary>

@@ -7,3 +7,7 @@ using System.Runtime.CompilerServices;
 [assembly: InternalsVisibleTo("OutboxSdk.Operations.Tests")]
 [assembly: InternalsVisibleTo("OutboxSdk.ChangeFeed.Tests")]
 [assembly: InternalsVisibleTo("OutboxSdk.Observability.Tests")]
+[assembly: InternalsVisibleTo("OutboxSdk.Runtime.Tests")]
+
+// The `outbox` tool is part of the product: it runs the migrator, the role scripts and dead-letter replay directly.
+[assembly: InternalsVisibleTo("outbox")]

@@ -70,7 +70,7 @@ internal static class PgOutputCapture
                     case RelationMessage r:
                         var relation = new PgRelation(r.RelationId, r.Namespace, r.RelationName,
                             [.. r.Columns.Select(c => new PgRelationColumn(c.ColumnName, c.DataTypeId, c.TypeModifier, c.Flags.HasFlag(RelationMessage.Column.ColumnFlags.PartOfKey)))],
-                            (PgReplicaIdentity)(byte)r.ReplicaIdentity);
+                            PgReplicaIdentityCode.Parse((char)(byte)r.ReplicaIdentity));
                         relations[r.RelationId] = relation;
                         captured.Checks.Add(router.OnRelation(relation));
                         break;

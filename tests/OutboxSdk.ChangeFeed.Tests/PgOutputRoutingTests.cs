@@ -135,14 +135,14 @@ public sealed class PgOutputRoutingTests(PostgresFixture fixture)
         await scope.ExecuteAsync(Item.CreateTableSql);
         await scope.ExecuteAsync(RowDecodingTests.InsertFullAndMinimal);
         await scope.ExecuteAsync($"UPDATE items SET note = {Feed.LargeText} WHERE version = 1");
-        var router = await Feed.ItemsAsync(scope, new ChangeFeedOptions { UnchangedToast = UnchangedToastHandling.Fail });
+        var router = await Feed.ItemsAsync(scope, new ChangeFeedOptions { UnchangedToast = ToastPolicy.Throw });
 
         var captured = await PgOutputCapture.RunAsync(scope, router, commits: 1,
             () => scope.ExecuteAsync("UPDATE items SET active = NOT active WHERE version = 1"));
 
         var error = Assert.IsType<PgRowException>(Assert.Single(captured.Failures));
         Assert.Equal("note", error.Column);
-        Assert.Contains("policy is Fail", error.Message, StringComparison.Ordinal);
+        Assert.Contains("policy is Throw", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -191,7 +191,7 @@ public sealed class PgOutputRoutingTests(PostgresFixture fixture)
         await using var scope = await fixture.NewSchemaAsync();
         await scope.ExecuteAsync(Card.CreateTableSql + "CREATE TABLE other (id int PRIMARY KEY);");
         var router = await Feed.CardsAsync(scope);
-        var relation = new PgRelation(99, scope.Schema, "other", [new PgRelationColumn("id", 23, -1, true)], PgReplicaIdentity.Default);
+        var relation = new PgRelation(99, scope.Schema, "other", [new PgRelationColumn("id", 23, -1, true)], ReplicaIdentity.Default);
 
         Assert.False(router.OnRelation(relation).IsMapped);
         var row = new PgRow(relation, [PgColumnKind.Text], ["1"u8.ToArray()]);
@@ -224,7 +224,7 @@ public sealed class PgOutputRoutingTests(PostgresFixture fixture)
         PgRelationColumn Column(string name, uint oid, bool key) => new(name, oid, -1, key);
 
         var nothing = router.OnRelation(new PgRelation(1, "app", "cards",
-            [Column("id", 20, false), Column("holder", 25, false), Column("notes", 25, false), Column("limit_cents", 20, false)], PgReplicaIdentity.Nothing));
+            [Column("id", 20, false), Column("holder", 25, false), Column("notes", 25, false), Column("limit_cents", 20, false)], ReplicaIdentity.Nothing));
         Assert.False(nothing.IsCompatible);
         Assert.Contains("REPLICA IDENTITY NOTHING", nothing.Error, StringComparison.Ordinal);
         Assert.Contains("REPLICA IDENTITY DEFAULT", nothing.Error, StringComparison.Ordinal);
@@ -234,7 +234,7 @@ public sealed class PgOutputRoutingTests(PostgresFixture fixture)
             var (oid, modifier) = PgTypeOids.Parse(c.PostgresType);
             return new PgRelationColumn(c.Name, oid, modifier, c.IsKey);
         }).ToList();
-        var items = router.OnRelation(new PgRelation(2, "app", "items", columns, PgReplicaIdentity.Default));
+        var items = router.OnRelation(new PgRelation(2, "app", "items", columns, ReplicaIdentity.Default));
         Assert.True(items.IsCompatible, items.Error);
         Assert.Contains(items.Warnings, w => w.Contains("REPLICA IDENTITY FULL", StringComparison.Ordinal));
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using OutboxSdk.ChangeFeed;
+using OutboxSdk;
 
 namespace OutboxSdk.ChangeFeed.Tests;
 

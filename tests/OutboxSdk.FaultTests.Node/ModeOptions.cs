@@ -1,6 +1,7 @@
 using OutboxSdk.Hosting;
 using OutboxSdk.Operations;
 using OutboxSdk.Sources.Wal;
+using OutboxSdk;
 
 namespace OutboxSdk.FaultTests.Node;
 

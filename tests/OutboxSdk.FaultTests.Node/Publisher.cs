@@ -7,6 +7,7 @@ using OutboxSdk.Generated;
 using OutboxSdk.Hosting;
 using OutboxSdk.Outbox;
 using OutboxSdk.Schema;
+using OutboxSdk;
 
 namespace OutboxSdk.FaultTests.Node;
 

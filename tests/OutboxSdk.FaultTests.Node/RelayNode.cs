@@ -5,6 +5,7 @@ using Npgsql;
 using OutboxSdk.Generated;
 using OutboxSdk.Hosting;
 using OutboxSdk.Schema;
+using OutboxSdk;
 
 namespace OutboxSdk.FaultTests.Node;
 

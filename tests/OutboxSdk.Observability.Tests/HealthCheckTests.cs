@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using OutboxSdk.Hosting;
+using OutboxSdk;
 
 namespace OutboxSdk.Observability.Tests;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using OutboxSdk.Hosting;
 using OutboxSdk.Retention;
+using OutboxSdk;
 
 namespace OutboxSdk.Observability.Tests;
 

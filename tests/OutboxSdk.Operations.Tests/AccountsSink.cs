@@ -5,6 +5,7 @@ using OutboxSdk.ChangeFeed;
 using OutboxSdk.Hosting;
 using OutboxSdk.Operations;
 using OutboxSdk.Sources.Wal;
+using OutboxSdk;
 
 namespace Operations.Tests;
 

@@ -5,6 +5,7 @@ using OutboxSdk.Hosting;
 using OutboxSdk.Outbox;
 using OutboxSdk.Operations;
 using OutboxSdk.Sources.Wal;
+using OutboxSdk;
 
 namespace Operations.Tests;
 

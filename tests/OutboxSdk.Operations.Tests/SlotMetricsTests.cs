@@ -4,6 +4,7 @@ using OutboxSdk.Observability;
 using OutboxSdk.Hosting;
 using OutboxSdk.Operations;
 using OutboxSdk.Sources.Wal;
+using OutboxSdk;
 
 namespace Operations.Tests;
 

@@ -3,6 +3,7 @@ using Npgsql;
 using OutboxSdk.Avro.Framing;
 using OutboxSdk.DeadLetters;
 using Microsoft.Extensions.DependencyInjection;
+using OutboxSdk;
 
 namespace Relay.Tests;
 

@@ -7,6 +7,7 @@ using OutboxSdk.Generated;
 using OutboxSdk.Hosting;
 using OutboxSdk.Schema;
 using OutboxSdk.Testing;
+using OutboxSdk;
 
 namespace Relay.Tests;
 

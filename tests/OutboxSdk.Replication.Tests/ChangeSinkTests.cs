@@ -6,6 +6,7 @@ using OutboxSdk.ChangeFeed;
 using OutboxSdk.Hosting;
 using OutboxSdk.Operations;
 using OutboxSdk.Sources.Wal;
+using OutboxSdk;
 
 namespace Replication.Tests;
 

@@ -6,6 +6,7 @@ using Npgsql;
 using OutboxSdk.Hosting;
 using OutboxSdk.Observability;
 using OutboxSdk.Sources.Wal;
+using OutboxSdk;
 
 namespace Replication.Tests;
 

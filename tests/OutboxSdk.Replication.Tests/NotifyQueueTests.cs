@@ -24,7 +24,7 @@ public sealed class NotifyQueueTests(PostgresFixture fixture)
         await outbox.StopAsync(host);
 
         // Back to Notify: the relay's start enables the trigger, and messages written from then on are queued and delivered.
-        var (_, notified) = await outbox.StartRelayAsync(o => o.RelayMode = OutboxSdk.Hosting.RelayMode.Notify);
+        var (_, notified) = await outbox.StartRelayAsync(o => o.RelayMode = OutboxSdk.RelayMode.Notify);
         await notified.WaitUntilAsync(async () => await EnabledTriggersAsync(outbox) > 0);
         await outbox.PublishStepsAsync("notified", 0, 2);
         await notified.WaitUntilAsync(r => r.Seen.Count == 2);

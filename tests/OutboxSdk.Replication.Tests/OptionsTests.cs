@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OutboxSdk.Hosting;
 using OutboxSdk.Operations;
 using OutboxSdk.Sources.Wal;
+using OutboxSdk;
 
 namespace Replication.Tests;
 

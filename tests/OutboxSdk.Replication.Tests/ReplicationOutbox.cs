@@ -10,6 +10,7 @@ using OutboxSdk.Outbox;
 using OutboxSdk.Testing;
 using OutboxSdk.Operations;
 using OutboxSdk.Sources.Wal;
+using OutboxSdk;
 
 namespace Replication.Tests;
 

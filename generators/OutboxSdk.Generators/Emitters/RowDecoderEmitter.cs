@@ -16,7 +16,7 @@ internal static class RowDecoderEmitter
     private const string Ns = "global::OutboxSdk.ChangeFeed.";
     private const string Row = Ns + "PgRow";
     private const string Kind = Ns + "PgColumnKind";
-    private const string Toast = Ns + "ToastPolicy";
+    private const string Toast = "global::OutboxSdk.ToastPolicy";
     private const string Value = Ns + "PgValue";
 
     public static string Emit(TypeSpec type)

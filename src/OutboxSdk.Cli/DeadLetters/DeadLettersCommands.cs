@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Npgsql;
 using OutboxSdk.DeadLetters;
+using OutboxSdk;
 
 namespace OutboxSdk.Cli.DeadLetters;
 

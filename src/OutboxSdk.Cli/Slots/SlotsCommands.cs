@@ -5,6 +5,7 @@ using OutboxSdk.Cli.Status;
 using OutboxSdk.Hosting;
 using OutboxSdk.Operations;
 using OutboxSdk.Sources.Wal;
+using OutboxSdk;
 
 namespace OutboxSdk.Cli.Slots;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using OutboxSdk.Hosting;
 using OutboxSdk.Operations;
 using OutboxSdk.Sources.Wal;
+using OutboxSdk;
 
 namespace OutboxSdk.Cli.Status;
 

@@ -1,6 +1,6 @@
 using MediatR;
 
-namespace OutboxSdk.ChangeFeed;
+namespace OutboxSdk;
 
 /// <summary>
 /// A row of a <c>[ChangeFeed]</c> entity's table was read by the snapshot, inserted, updated or deleted. Handle
@@ -36,7 +36,7 @@ public sealed class Change<T> : INotification
     /// <summary>What happened.</summary>
     public ChangeOperation Operation { get; }
 
-    /// <summary>The whole row before the change; only when <see cref="BeforeImage"/> is <see cref="ChangeFeed.BeforeImage.Full"/> (REPLICA IDENTITY FULL).</summary>
+    /// <summary>The whole row before the change; only when <see cref="BeforeImage"/> is <see cref="OutboxSdk.BeforeImage.Full"/> (REPLICA IDENTITY FULL).</summary>
     public T? Before { get; }
 
     /// <summary>What the change carries of the old row: nothing, the key only, or the whole row.</summary>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace OutboxSdk.ChangeFeed;
+namespace OutboxSdk;
 
 /// <summary>A row's primary key: the key members' names, columns and values, in key order.</summary>
 public sealed class ChangeKey

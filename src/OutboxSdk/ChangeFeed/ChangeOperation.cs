@@ -1,4 +1,4 @@
-namespace OutboxSdk.ChangeFeed;
+namespace OutboxSdk;
 
 /// <summary>What happened to a row. Debezium's <c>op</c>: <c>r</c>, <c>c</c>, <c>u</c>, <c>d</c>.</summary>
 public enum ChangeOperation

@@ -1,6 +1,6 @@
 using NpgsqlTypes;
 
-namespace OutboxSdk.ChangeFeed;
+namespace OutboxSdk;
 
 /// <summary>
 /// Where a change comes from: its table, its transaction and its position in the WAL. (<see cref="CommitLsn"/>,

@@ -10,7 +10,7 @@ internal abstract class EntityChangeBuilder
     public abstract ChangeFeedTable Table { get; }
 
     /// <summary>A <see cref="Change{T}"/>; a row that does not convert throws <see cref="PgRowException"/>.</summary>
-    public abstract INotification Build(ChangeOperation operation, PgRow? oldRow, bool oldIsKeyOnly, PgRow? newRow, ChangeSource source, UnchangedToastHandling toast);
+    public abstract INotification Build(ChangeOperation operation, PgRow? oldRow, bool oldIsKeyOnly, PgRow? newRow, ChangeSource source, ToastPolicy toast);
 
     /// <summary>A <see cref="Truncated{T}"/>.</summary>
     public abstract INotification BuildTruncate(ChangeSource source, bool cascade, bool restartIdentity);
@@ -36,7 +36,7 @@ internal sealed class EntityChangeBuilder<T> : EntityChangeBuilder
 
     public override ChangeFeedTable Table { get; }
 
-    public override INotification Build(ChangeOperation operation, PgRow? oldRow, bool oldIsKeyOnly, PgRow? newRow, ChangeSource source, UnchangedToastHandling toast)
+    public override INotification Build(ChangeOperation operation, PgRow? oldRow, bool oldIsKeyOnly, PgRow? newRow, ChangeSource source, ToastPolicy toast)
     {
         switch (operation)
         {
@@ -64,9 +64,9 @@ internal sealed class EntityChangeBuilder<T> : EntityChangeBuilder
         : keyOnly ? (default, BeforeImage.Key)
         : (_fromRow(oldRow, ToastPolicy.Throw, default), BeforeImage.Full);
 
-    private T After(PgRow row, T? before, UnchangedToastHandling toast)
+    private T After(PgRow row, T? before, ToastPolicy toast)
     {
-        var fromBefore = toast == UnchangedToastHandling.FromBeforeImage && before is not null;
+        var fromBefore = toast == ToastPolicy.UsePrevious && before is not null;
         try
         {
             return _fromRow(row, fromBefore ? ToastPolicy.UsePrevious : ToastPolicy.Throw, before);
@@ -74,8 +74,8 @@ internal sealed class EntityChangeBuilder<T> : EntityChangeBuilder
         catch (PgRowException e) when (row.IndexOf(e.Column) is var i && i >= 0 && row.KindAt(i) == PgColumnKind.UnchangedToast)
         {
             // The decoder's own message speaks of its parameters; say what the feed's policy and the table allow.
-            throw new PgRowException(e.Table, e.Column, toast == UnchangedToastHandling.Fail
-                ? $"column \"{e.Column}\" of {e.Table} is an unchanged TOAST value (the UPDATE did not change it and the server did not resend it), and the change feed's UnchangedToast policy is Fail; set it to FromBeforeImage with REPLICA IDENTITY FULL to deliver such updates"
+            throw new PgRowException(e.Table, e.Column, toast == ToastPolicy.Throw
+                ? $"column \"{e.Column}\" of {e.Table} is an unchanged TOAST value (the UPDATE did not change it and the server did not resend it), and the change feed's UnchangedToast policy is Throw; set it to UsePrevious with REPLICA IDENTITY FULL to deliver such updates"
                 : $"column \"{e.Column}\" of {e.Table} is an unchanged TOAST value (the UPDATE did not change it and the server did not resend it), and the change has no whole before image to take it from; run ALTER TABLE {e.Table} REPLICA IDENTITY FULL (and declare ReplicaIdentity = Full on {typeof(T).Name}) so it does",
                 e);
         }

@@ -36,7 +36,7 @@ public sealed class PgRelation
     /// <param name="table">The table name.</param>
     /// <param name="columns">The columns in the order TupleData sends them.</param>
     /// <param name="replicaIdentity">The table's REPLICA IDENTITY setting.</param>
-    public PgRelation(uint id, string schema, string table, IReadOnlyList<PgRelationColumn> columns, PgReplicaIdentity replicaIdentity)
+    public PgRelation(uint id, string schema, string table, IReadOnlyList<PgRelationColumn> columns, ReplicaIdentity replicaIdentity)
         : this(id, schema, table, (columns ?? throw new ArgumentNullException(nameof(columns))).Select(c => c.Name).ToArray())
     {
         ColumnDetails = [.. columns];
@@ -47,7 +47,7 @@ public sealed class PgRelation
     public IReadOnlyList<PgRelationColumn>? ColumnDetails { get; }
 
     /// <summary>The table's REPLICA IDENTITY; null when the relation was described by column names only.</summary>
-    public PgReplicaIdentity? ReplicaIdentity { get; }
+    public ReplicaIdentity? ReplicaIdentity { get; }
 
     /// <summary>The relation's OID.</summary>
     public uint Id { get; }
@@ -75,18 +75,15 @@ public sealed class PgRelation
 /// <param name="IsKey">True when the column is part of the replica identity (the key), pgoutput's flag 1.</param>
 public sealed record PgRelationColumn(string Name, uint TypeOid, int TypeModifier, bool IsKey);
 
-/// <summary>A table's REPLICA IDENTITY as pgoutput's Relation message gives it (pg_class.relreplident).</summary>
-public enum PgReplicaIdentity : byte
+/// <summary>pgoutput's replica identity byte ('d', 'n', 'f', 'i') as a <see cref="OutboxSdk.ReplicaIdentity"/>.</summary>
+internal static class PgReplicaIdentityCode
 {
-    /// <summary>'d': the primary key.</summary>
-    Default = (byte)'d',
-
-    /// <summary>'n': nothing.</summary>
-    Nothing = (byte)'n',
-
-    /// <summary>'f': every column.</summary>
-    Full = (byte)'f',
-
-    /// <summary>'i': the columns of a chosen unique index.</summary>
-    Index = (byte)'i',
+    public static ReplicaIdentity Parse(char code) => code switch
+    {
+        'd' => ReplicaIdentity.Default,
+        'f' => ReplicaIdentity.Full,
+        'n' => ReplicaIdentity.Nothing,
+        'i' => ReplicaIdentity.Index,
+        _ => throw new FormatException($"unknown replica identity '{code}' in a pgoutput Relation message"),
+    };
 }

@@ -50,10 +50,10 @@ internal static class RelationComparer
         var mapped = table.Columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var ignored = relation.Columns.Where(c => !mapped.Contains(c)).ToList();
 
-        if (details is not null && relation.ReplicaIdentity is { } identity && identity != PgReplicaIdentity.Full)
+        if (details is not null && relation.ReplicaIdentity is { } identity && identity != ReplicaIdentity.Full)
         {
             var keyless = table.Key.Where(k => relation.IndexOf(k.Name) is var i && i >= 0 && !details[i].IsKey).Select(k => k.Name).ToList();
-            if (identity == PgReplicaIdentity.Nothing || keyless.Count > 0)
+            if (identity == ReplicaIdentity.Nothing || keyless.Count > 0)
             {
                 errors.Add($"table {relation.DisplayName} has REPLICA IDENTITY {identity.ToString().ToUpperInvariant()}, which does not include {entity.Name}'s key column(s) {string.Join(", ", table.Key.Select(k => k.Name))}, so a delete could not say which row it removed. "
                     + $"{StopNote} run ALTER TABLE {relation.DisplayName} REPLICA IDENTITY {(table.ReplicaIdentity == ReplicaIdentity.Full ? "FULL" : "DEFAULT")} (the entity's CreateTableSql does).");

@@ -1,4 +1,4 @@
-namespace OutboxSdk.DeadLetters;
+namespace OutboxSdk;
 
 /// <summary>A message the relay gave up on, as stored in <c>dead_letters</c>.</summary>
 /// <param name="Id">The dead letter's id (what replay and discard take).</param>

@@ -7,7 +7,7 @@ namespace OutboxSdk.DeadLetters;
 /// <see cref="IDeadLetters"/> over the <c>dead_letters</c> table of one outbox schema. Resolve it from DI
 /// (<c>AddOutbox</c> registers it) or create one for tools such as the <c>outbox</c> CLI.
 /// </summary>
-public sealed class DeadLetterStore : IDeadLetters
+internal sealed class DeadLetterStore : IDeadLetters
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _list;

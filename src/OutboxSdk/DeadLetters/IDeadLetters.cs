@@ -1,4 +1,4 @@
-namespace OutboxSdk.DeadLetters;
+namespace OutboxSdk;
 
 /// <summary>Messages the relay gave up on: list them, send them again, or throw them away.</summary>
 public interface IDeadLetters

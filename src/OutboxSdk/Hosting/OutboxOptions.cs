@@ -2,7 +2,7 @@ using Npgsql;
 using OutboxSdk.Sources.Wal;
 using OutboxSdk.Avro.Compatibility;
 
-namespace OutboxSdk.Hosting;
+namespace OutboxSdk;
 
 /// <summary>How the relay learns of committed messages.</summary>
 public enum RelayMode
@@ -51,7 +51,7 @@ public sealed class OutboxOptions
     public OutboxRetentionOptions Retention { get; } = new();
 
     /// <summary>How the change feed builds typed changes (unchanged-TOAST policy); see docs/change-feed.md.</summary>
-    public OutboxSdk.ChangeFeed.ChangeFeedOptions ChangeFeed { get; } = new();
+    public ChangeFeedOptions ChangeFeed { get; } = new();
 
     /// <summary>The Replication relay's slot, publication, heartbeat, snapshot and write mode (<see cref="RelayMode.Replication"/>).</summary>
     public ReplicationOptions Replication { get; } = new();

@@ -10,7 +10,7 @@ namespace OutboxSdk.Hosting;
 /// Checks <see cref="OutboxOptions"/> when the host starts (<c>ValidateOnStart</c>), so a misconfigured service fails
 /// at once with every problem listed, each naming the option and what to set, instead of at its first message.
 /// </summary>
-public sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
+internal sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
 {
     private const int MaxIdentifierBytes = 63; // NAMEDATALEN - 1: LISTEN truncates longer channel names, pg_notify rejects them.
     private readonly IServiceProviderIsService? _services;

@@ -1,3 +1,5 @@
+using OutboxSdk;
+using OutboxSdk.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -8,7 +10,7 @@ using OutboxSdk.Outbox;
 using OutboxSdk.Registration;
 using OutboxSdk.SchemaRegistry;
 
-namespace OutboxSdk.Hosting;
+namespace Microsoft.Extensions.DependencyInjection;
 
 public static partial class OutboxServiceCollectionExtensions
 {

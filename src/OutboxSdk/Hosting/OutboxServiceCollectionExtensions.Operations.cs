@@ -1,10 +1,12 @@
+using OutboxSdk;
+using OutboxSdk.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using OutboxSdk.Sources.Wal;
 using OutboxSdk.Operations;
 
-namespace OutboxSdk.Hosting;
+namespace Microsoft.Extensions.DependencyInjection;
 
 public static partial class OutboxServiceCollectionExtensions
 {

@@ -1,3 +1,5 @@
+using OutboxSdk;
+using OutboxSdk.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -6,7 +8,7 @@ using OutboxSdk.DeadLetters;
 using OutboxSdk.Delivery;
 using OutboxSdk.Sources.Notify;
 
-namespace OutboxSdk.Hosting;
+namespace Microsoft.Extensions.DependencyInjection;
 
 public static partial class OutboxServiceCollectionExtensions
 {

@@ -1,3 +1,5 @@
+using OutboxSdk;
+using OutboxSdk.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -5,7 +7,7 @@ using Microsoft.Extensions.Options;
 using OutboxSdk.Observability;
 using OutboxSdk.Sources.Wal;
 
-namespace OutboxSdk.Hosting;
+namespace Microsoft.Extensions.DependencyInjection;
 
 public static partial class OutboxServiceCollectionExtensions
 {

@@ -1,10 +1,12 @@
+using OutboxSdk;
+using OutboxSdk.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OutboxSdk.Observability;
 using OutboxSdk.Retention;
 
-namespace OutboxSdk.Hosting;
+namespace Microsoft.Extensions.DependencyInjection;
 
 public static partial class OutboxServiceCollectionExtensions
 {

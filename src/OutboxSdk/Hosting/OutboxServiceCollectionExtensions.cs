@@ -1,7 +1,9 @@
+using OutboxSdk;
+using OutboxSdk.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace OutboxSdk.Hosting;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>The SDK's one registration call: <c>services.AddOutbox(o => ...)</c>.</summary>
 public static partial class OutboxServiceCollectionExtensions

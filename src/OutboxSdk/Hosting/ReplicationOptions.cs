@@ -1,6 +1,6 @@
 using OutboxSdk.Hosting;
 
-namespace OutboxSdk.Hosting;
+namespace OutboxSdk;
 
 /// <summary>
 /// Options of the Replication relay (<see cref="RelayMode.Replication"/>): the publication and the logical

@@ -3,4 +3,4 @@ namespace OutboxSdk.Migrations;
 /// <summary>What <see cref="OutboxMigrator.MigrateAsync"/> did.</summary>
 /// <param name="Applied">The versions applied by this call, in order; empty when the database was up to date.</param>
 /// <param name="Version">The database's version afterwards (the highest applied version).</param>
-public sealed record OutboxMigrationResult(IReadOnlyList<int> Applied, int Version);
+internal sealed record OutboxMigrationResult(IReadOnlyList<int> Applied, int Version);

@@ -15,7 +15,7 @@ namespace OutboxSdk.Migrations;
 /// any number of instances may start at once: the first applies, the others wait and then find nothing to do.
 /// Used at startup (<c>OutboxOptions.ApplyMigrations</c>) and by <c>outbox migrate</c>.
 /// </summary>
-public sealed class OutboxMigrator
+internal sealed class OutboxMigrator
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _logger;

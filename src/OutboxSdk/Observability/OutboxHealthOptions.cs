@@ -11,7 +11,7 @@ public sealed class OutboxHealthOptions
 
     /// <summary>
     /// The relay counts as dead when it has not beaten for this many poll intervals
-    /// (<see cref="Hosting.OutboxOptions.PollInterval"/>). Default 3.
+    /// (<see cref="OutboxOptions.PollInterval"/>). Default 3.
     /// </summary>
     public int MissedBeatsBeforeUnhealthy { get; set; } = 3;
 

@@ -1,7 +1,7 @@
 namespace OutboxSdk.Observability;
 
 /// <summary>The relay's heartbeat: the relay calls <see cref="Beat"/> on every loop turn, the health check reads it.</summary>
-public interface IRelayHeartbeat
+internal interface IRelayHeartbeat
 {
     /// <summary>Records that the relay loop is alive now.</summary>
     void Beat();
@@ -11,7 +11,7 @@ public interface IRelayHeartbeat
 }
 
 /// <summary>The singleton <see cref="IRelayHeartbeat"/>; its creation time stands in for a first beat, as startup grace.</summary>
-public sealed class RelayLiveness : IRelayHeartbeat
+internal sealed class RelayLiveness : IRelayHeartbeat
 {
     private readonly TimeProvider _time;
     private long _lastBeatTicks; // UTC ticks; 0 = never. A long so readers on other threads see whole values.

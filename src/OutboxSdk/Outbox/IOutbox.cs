@@ -1,7 +1,7 @@
 using Npgsql;
 using OutboxSdk.Avro.Serialization;
 
-namespace OutboxSdk.Outbox;
+namespace OutboxSdk;
 
 /// <summary>
 /// Writes messages in the caller's transaction: a message exists if and only if that transaction commits.

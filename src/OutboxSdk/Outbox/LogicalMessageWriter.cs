@@ -9,7 +9,7 @@ using OutboxSdk.Sources.Wal;
 namespace OutboxSdk.Outbox;
 
 /// <summary>
-/// The table-less write path (<see cref="OutboxSdk.Hosting.OutboxWriteMode.LogicalMessage"/>): each message becomes a transactional
+/// The table-less write path (<see cref="OutboxWriteMode.LogicalMessage"/>): each message becomes a transactional
 /// logical decoding message, <c>pg_logical_emit_message(true, prefix, content)</c>, in the caller's transaction.
 /// It is in the WAL, and so in the Replication relay's stream, if and only if that transaction commits, and it
 /// leaves nothing in a table to retain or clean up. The content is <see cref="LogicalMessageFraming"/>.

@@ -17,7 +17,7 @@ namespace OutboxSdk.Outbox;
 /// only on commit, so a rolled-back message neither exists nor wakes anybody. The writer sends no
 /// <c>pg_notify</c> of its own: it would only add a statement per publish and a second notification per commit.
 /// </summary>
-public sealed class NpgsqlOutbox : IOutbox
+internal sealed class NpgsqlOutbox : IOutbox
 {
     private readonly OutboxTypeRegistry _types;
     private readonly string _insertSql;

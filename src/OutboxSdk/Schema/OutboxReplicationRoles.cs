@@ -13,7 +13,7 @@ namespace OutboxSdk.Schema;
 /// Printed by <c>outbox script --roles --replication</c> after <see cref="OutboxRoles.Script"/>. Idempotent; every
 /// name is quoted. The relay role's REPLICATION attribute is not in it: only a superuser may give it.
 /// </summary>
-public static class OutboxReplicationRoles
+internal static class OutboxReplicationRoles
 {
     // The same operations and option as the relay's own setup (ReplicationSetup): a publication made here is one the
     // relay finds right and leaves alone.

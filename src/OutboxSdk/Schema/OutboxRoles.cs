@@ -9,7 +9,7 @@ namespace OutboxSdk.Schema;
 /// role (delivers). Printed by <c>outbox script --roles</c>; to be run by the owner of the outbox tables after the
 /// migrations. Idempotent; every identifier is quoted. Replication mode needs <see cref="OutboxReplicationRoles"/> as well.
 /// </summary>
-public static class OutboxRoles
+internal static class OutboxRoles
 {
     /// <summary>The default name of the role that can only publish.</summary>
     public const string DefaultPublisher = "outbox_publisher";

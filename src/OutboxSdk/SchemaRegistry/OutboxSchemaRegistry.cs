@@ -19,7 +19,7 @@ namespace OutboxSdk.SchemaRegistry;
 /// immutable, so a schema found there is cached for good). Payloads written with the generated type's own schema
 /// take the generated decoder directly; older or newer versions are resolved to it per the Avro spec.
 /// </summary>
-public sealed class OutboxSchemaRegistry
+internal sealed class OutboxSchemaRegistry
 {
     private readonly OutboxTypeRegistry _types;
     private readonly NpgsqlDataSource _dataSource;

@@ -7,6 +7,7 @@ using OutboxSdk.Avro.Framing;
 using OutboxSdk.Avro.Serialization;
 using OutboxSdk.DeadLetters;
 using OutboxSdk.Generated;
+using OutboxSdk;
 
 namespace Hardening.Tests.BadInput;
 

@@ -8,6 +8,7 @@ using OutboxSdk.Avro.Serialization;
 using OutboxSdk.DeadLetters;
 using OutboxSdk.Generated;
 using OutboxSdk.SchemaRegistry;
+using OutboxSdk;
 using V1 = Hardening.Evolution.V1;
 using V2 = Hardening.Evolution.V2;
 

@@ -1,6 +1,7 @@
 using Hardening.Tests.Infrastructure;
 using Npgsql;
 using OutboxSdk.ChangeFeed;
+using OutboxSdk;
 
 namespace Hardening.Tests.Fuzz;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using OutboxSdk.Avro.Serialization;
 using OutboxSdk.Outbox;
+using OutboxSdk;
 
 namespace Hardening.Tests.Infrastructure;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OutboxSdk.Hosting;
+using OutboxSdk;
 
 namespace Hardening.Tests.Infrastructure;
 

@@ -6,6 +6,7 @@ using OutboxSdk.Cli;
 using OutboxSdk.DeadLetters;
 using OutboxSdk.Generated;
 using OutboxSdk.Schema;
+using OutboxSdk;
 
 namespace Hardening.Tests.Security;
 

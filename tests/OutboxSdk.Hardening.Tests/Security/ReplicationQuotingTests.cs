@@ -11,6 +11,7 @@ using OutboxSdk.Migrations;
 using OutboxSdk.Schema;
 using OutboxSdk.Operations;
 using OutboxSdk.Sources.Wal;
+using OutboxSdk;
 
 namespace Hardening.Tests.Security;
 

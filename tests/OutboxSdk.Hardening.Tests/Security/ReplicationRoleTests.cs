@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OutboxSdk.ChangeFeed;
 using OutboxSdk.Generated;
+using OutboxSdk;
 
 namespace Hardening.Tests.Security;
 

@@ -4,6 +4,7 @@ using Npgsql;
 using OutboxSdk.ChangeFeed;
 using OutboxSdk.Hosting;
 using OutboxSdk.Schema;
+using OutboxSdk;
 
 namespace Hardening.Tests.Security;
 

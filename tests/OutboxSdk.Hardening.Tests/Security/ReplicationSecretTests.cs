@@ -5,6 +5,7 @@ using OutboxSdk.Generated;
 using OutboxSdk.Hosting;
 using OutboxSdk.Operations;
 using OutboxSdk.Sources.Wal;
+using OutboxSdk;
 
 namespace Hardening.Tests.Security;
 

@@ -5,6 +5,7 @@ using Npgsql;
 using OutboxSdk.Cli;
 using OutboxSdk.DeadLetters;
 using OutboxSdk.Generated;
+using OutboxSdk;
 
 namespace Hardening.Tests.Security;
 

@@ -36,7 +36,7 @@ public sealed class SecretTests(PostgresFixture fixture)
     {
         var connectionString = $"Host=127.0.0.1;Username=app;Password={Password};Port=not-a-port";
 
-        var e = Assert.Throws<OptionsValidationException>(() => TestHost.Build("s", s => { }, o => o.ConnectionString = connectionString).Services.GetService(typeof(IOptions<OutboxSdk.Hosting.OutboxOptions>)) is IOptions<OutboxSdk.Hosting.OutboxOptions> options ? options.Value : null);
+        var e = Assert.Throws<OptionsValidationException>(() => TestHost.Build("s", s => { }, o => o.ConnectionString = connectionString).Services.GetService(typeof(IOptions<OutboxSdk.OutboxOptions>)) is IOptions<OutboxSdk.OutboxOptions> options ? options.Value : null);
 
         Assert.Contains("ConnectionString", e.Message, StringComparison.Ordinal);
         AssertNoSecret(e.ToString(), connectionString);

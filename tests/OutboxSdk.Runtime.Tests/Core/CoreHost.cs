@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using OutboxSdk.Generated;
 using OutboxSdk.Hosting;
+using OutboxSdk;
 
 namespace OutboxSdk.Runtime.Tests.Core;
 

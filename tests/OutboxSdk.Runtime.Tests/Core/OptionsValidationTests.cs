@@ -6,6 +6,7 @@ using OutboxSdk.Generated;
 using OutboxSdk.Hosting;
 using OutboxSdk.Outbox;
 using OutboxSdk.Runtime.Tests.Infrastructure;
+using OutboxSdk;
 
 namespace OutboxSdk.Runtime.Tests.Core;
 

@@ -10,6 +10,7 @@ using OutboxSdk.Hosting;
 using OutboxSdk.Outbox;
 using OutboxSdk.Registration;
 using OutboxSdk.Runtime.Tests.Infrastructure;
+using OutboxSdk;
 
 namespace OutboxSdk.Runtime.Tests.Core;
 

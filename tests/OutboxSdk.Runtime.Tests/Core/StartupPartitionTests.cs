@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OutboxSdk.Outbox;
 using OutboxSdk.Runtime.Tests.Infrastructure;
+using OutboxSdk;
 
 namespace OutboxSdk.Runtime.Tests.Core;
 

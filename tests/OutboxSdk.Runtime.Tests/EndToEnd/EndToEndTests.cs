@@ -8,6 +8,7 @@ using OutboxSdk.Hosting;
 using OutboxSdk.Observability;
 using OutboxSdk.Outbox;
 using OutboxSdk.Runtime.Tests.Infrastructure;
+using OutboxSdk;
 
 namespace OutboxSdk.Runtime.Tests.EndToEnd;
 

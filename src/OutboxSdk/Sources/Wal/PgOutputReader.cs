@@ -39,7 +39,7 @@ internal static class PgOutputReader
                             (column.Flags & RelationMessage.Column.ColumnFlags.PartOfKey) != 0);
                     }
 
-                    var copy = new PgRelation(relation.RelationId, relation.Namespace, relation.RelationName, columns, (PgReplicaIdentity)(byte)relation.ReplicaIdentity);
+                    var copy = new PgRelation(relation.RelationId, relation.Namespace, relation.RelationName, columns, PgReplicaIdentityCode.Parse((char)(byte)relation.ReplicaIdentity));
                     relations[relation.RelationId] = copy;
                     yield return new RelationSeen(walEnd, relation.TransactionXid, copy, (char)(byte)relation.ReplicaIdentity);
                     break;

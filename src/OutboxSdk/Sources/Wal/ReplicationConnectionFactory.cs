@@ -7,7 +7,7 @@ namespace OutboxSdk.Sources.Wal;
 /// Opens the Replication relay's <see cref="LogicalReplicationConnection"/>s. Npgsql 10 builds those from a
 /// connection string only, never from an <see cref="NpgsqlDataSource"/> (npgsql/npgsql#5692), so what the
 /// application configured on its data source does not reach them by itself: the password comes from
-/// <see cref="OutboxSdk.Hosting.ReplicationOptions.PasswordProvider"/> when set, asked before every open as the data source asks its
+/// <see cref="ReplicationOptions.PasswordProvider"/> when set, asked before every open as the data source asks its
 /// own provider, and TLS from the connection string's keywords (SSL Mode, Root Certificate, SSL Certificate, ...).
 /// </summary>
 internal sealed class ReplicationConnectionFactory(string connectionString, Func<NpgsqlConnectionStringBuilder, CancellationToken, ValueTask<string>>? passwordProvider)

@@ -1,7 +1,7 @@
 namespace OutboxSdk.Sources.Wal;
 
 /// <summary>
-/// The memory all streamed transactions of one consumer may hold (<see cref="OutboxSdk.Hosting.ReplicationOptions.StreamBufferBytes"/>),
+/// The memory all streamed transactions of one consumer may hold (<see cref="ReplicationOptions.StreamBufferBytes"/>),
 /// counted in the chunks actually allocated. A buffer that cannot reserve another chunk spills to disk instead.
 /// Used by the consumer's loop only; the counters are published for the state object and tests.
 /// </summary>
