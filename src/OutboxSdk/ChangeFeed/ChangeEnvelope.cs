@@ -24,6 +24,9 @@ public enum ChangeEnvelopeFormat
 /// key as column → text, set when the before image is key-only (REPLICA IDENTITY DEFAULT), because Avro's
 /// entity record cannot hold a key without inventing the other fields.
 /// </summary>
+// RS0026 (one overload with optional parameters): the overloads differ in what they encode (Change<T>, Truncated<T>)
+// or where to (a new array, a buffer writer), never in their optional arguments, which are the same three in each.
+#pragma warning disable RS0026
 public static class ChangeEnvelope
 {
     /// <summary>The value of <c>source.connector</c>.</summary>
