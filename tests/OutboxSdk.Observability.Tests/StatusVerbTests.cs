@@ -15,7 +15,7 @@ public sealed class StatusVerbTests(PostgresFixture fixture)
     }
 
     [Fact]
-    public async Task Status_prints_backlog_dead_letters_partitions_schemas_and_checkpoints()
+    public async Task Status_prints_backlog_dead_letters_partitions_and_schemas()
     {
         await using var outbox = await fixture.NewOutboxAsync(" x");
         var first = await outbox.InsertMessageAsync(DateTimeOffset.UtcNow.AddSeconds(-90));
@@ -24,7 +24,6 @@ public sealed class StatusVerbTests(PostgresFixture fixture)
         await outbox.MarkDeliveredThroughAsync(first);
         await outbox.ExecuteAsync($"""
             INSERT INTO {outbox.Q}."dead_letters" ("source", "subject", "attempts", "error") VALUES ('outbox', 'shop.order-placed', 5, 'boom');
-            INSERT INTO {outbox.Q}."checkpoints" ("name", "message_id") VALUES ('relay', {first});
             CREATE TABLE {outbox.Q}."messages_p20300101" PARTITION OF {outbox.Q}."messages" FOR VALUES FROM ('2030-01-01 00:00:00+00') TO ('2030-01-02 00:00:00+00');
             """);
         await using (var register = outbox.DataSource.CreateCommand(OutboxSchema.RegisterSchemaSql(outbox.Schema)))
@@ -49,9 +48,7 @@ public sealed class StatusVerbTests(PostgresFixture fixture)
         Assert.StartsWith("  messages_p20300101  2030-01-01 00:00:00Z .. 2030-01-02 00:00:00Z  ", lines[5], StringComparison.Ordinal);
         Assert.Equal("schemas (1):", lines[6]);
         Assert.Equal("  shop.order-placed  v1  fffffffffffffffe", lines[7]);
-        Assert.Equal("checkpoints (1):", lines[8]);
-        Assert.StartsWith($"  relay  message id {first}  updated ", lines[9], StringComparison.Ordinal);
-        Assert.Equal(10, lines.Length);
+        Assert.Equal(8, lines.Length);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using OutboxSdk.Schema;
 
 namespace OutboxSdk.Cli.Status;
 
-/// <summary>The <c>outbox status</c> verb: backlog, dead letters, partitions, schemas and checkpoints of one outbox.</summary>
+/// <summary>The <c>outbox status</c> verb: backlog, dead letters, partitions, schemas and replication slots of one outbox.</summary>
 internal static class StatusCommand
 {
     public static Command Build()
@@ -22,7 +22,7 @@ internal static class StatusCommand
             HelpName = "name",
             DefaultValueFactory = _ => OutboxSchema.DefaultSchema,
         };
-        var command = new Command("status", "Show an outbox's backlog, dead letters, partitions, registered schemas and checkpoints.")
+        var command = new Command("status", "Show an outbox's backlog, dead letters, partitions, registered schemas and replication slots.")
         {
             connection, schema,
         };

@@ -28,16 +28,6 @@ internal static class StatusFormatter
             output.Write(string.Format(c, "  {0}  v{1}  {2:x16}\n", s.Subject, s.Version, s.Fingerprint));
         }
 
-        if (status.Checkpoints.Count > 0)
-        {
-            output.Write(string.Format(c, "checkpoints ({0}):\n", status.Checkpoints.Count));
-            foreach (var cp in status.Checkpoints)
-            {
-                var position = cp.MessageId is { } id ? "message id " + id.ToString(c) : cp.Lsn is { } lsn ? "lsn " + lsn : "no position";
-                output.Write($"  {cp.Name}  {position}  updated {cp.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", c)}\n");
-            }
-        }
-
         if (status.Slots is { Count: > 0 } slots)
         {
             output.Write(string.Format(c, "replication slots ({0}):\n", slots.Count));

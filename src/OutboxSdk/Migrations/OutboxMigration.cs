@@ -17,6 +17,7 @@ internal static class OutboxMigrations
         new(RelayQueueMigration.Version, RelayQueueMigration.Description, RelayQueueMigration.Sql),
         new(3, "replication positions per slot", OutboxSdk.Sources.Wal.ReplicationSql.PositionsTableSql),
         new(InboxIndexMigration.Version, InboxIndexMigration.Description, InboxIndexMigration.Sql),
+        new(DropCheckpointsMigration.Version, DropCheckpointsMigration.Description, DropCheckpointsMigration.Sql),
     ];
 
     public static int Latest => All[^1].Version;

@@ -10,13 +10,6 @@ namespace OutboxSdk.Observability;
 /// <param name="Fingerprint">The Avro CRC-64-AVRO fingerprint, as stored (a signed bigint).</param>
 public sealed record RegisteredSchema(string Subject, int Version, long Fingerprint);
 
-/// <summary>A relay checkpoint.</summary>
-/// <param name="Name">The checkpoint's name (<c>relay</c> for the notify relay's delivered high-water mark).</param>
-/// <param name="Lsn">The replication position, for replication relays.</param>
-/// <param name="MessageId">The <c>messages.id</c> high-water mark, for the notify relay.</param>
-/// <param name="UpdatedAt">When it last moved.</param>
-public sealed record OutboxCheckpoint(string Name, string? Lsn, long? MessageId, DateTimeOffset UpdatedAt);
-
 /// <summary>A snapshot of one outbox: what <c>outbox status</c> prints.</summary>
 /// <param name="Schema">The Postgres schema.</param>
 /// <param name="Backlog">Undelivered messages.</param>
@@ -24,7 +17,6 @@ public sealed record OutboxCheckpoint(string Name, string? Lsn, long? MessageId,
 /// <param name="DeadLetters">Rows in <c>dead_letters</c>.</param>
 /// <param name="Partitions">Partitions of <c>messages</c>, oldest range first, the default partition first of all.</param>
 /// <param name="Schemas">Registered schemas by subject and version.</param>
-/// <param name="Checkpoints">Relay checkpoints.</param>
 /// <param name="Slots">The outbox's replication slots (Replication mode; see <see cref="OutboxSdk.Operations.ReplicationSlots.ForSchemaAsync"/>).</param>
 public sealed record OutboxStatus(
     string Schema,
@@ -33,7 +25,6 @@ public sealed record OutboxStatus(
     long DeadLetters,
     IReadOnlyList<OutboxPartition> Partitions,
     IReadOnlyList<RegisteredSchema> Schemas,
-    IReadOnlyList<OutboxCheckpoint> Checkpoints,
     IReadOnlyList<OutboxSdk.Operations.ReplicationSlotInfo>? Slots = null)
 {
     /// <summary>Reads the status of the outbox in <paramref name="schema"/>.</summary>
@@ -56,11 +47,8 @@ public sealed record OutboxStatus(
             var partitions = await PartitionCatalog.ReadAsync(connection, schema, cancellationToken).ConfigureAwait(false);
             var schemas = await ReadAsync(connection, $"SELECT \"subject\", \"version\", \"fingerprint\" FROM {s}.\"schemas\" ORDER BY 1, 2",
                 r => new RegisteredSchema(r.GetString(0), r.GetInt32(1), r.GetInt64(2)), cancellationToken).ConfigureAwait(false);
-            var checkpoints = await ReadAsync(connection, $"SELECT \"name\", \"lsn\"::text, \"message_id\", \"updated_at\" FROM {s}.\"checkpoints\" ORDER BY 1",
-                r => new OutboxCheckpoint(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.GetFieldValue<DateTimeOffset>(3)),
-                cancellationToken).ConfigureAwait(false);
             var slots = await OutboxSdk.Operations.ReplicationSlots.ForSchemaAsync(connection, schema, cancellationToken).ConfigureAwait(false);
-            return new OutboxStatus(schema, backlog, age, deadLetters[0], partitions, schemas, checkpoints, slots);
+            return new OutboxStatus(schema, backlog, age, deadLetters[0], partitions, schemas, slots);
         }
     }
 

@@ -43,7 +43,7 @@ internal static class OutboxRoles
             GRANT SELECT, INSERT ON {s}."schemas" TO {p};
 
             -- The relay's role: reads messages, works the queue, records handled messages (inbox) and dead letters;
-            -- INSERT on messages is for replaying dead letters, SELECT on checkpoints for 'outbox status'. Handlers that write to your own tables through
+            -- INSERT on messages is for replaying dead letters. Handlers that write to your own tables through
             -- IOutboxContext need their own grants on those tables.
             GRANT USAGE ON SCHEMA {s} TO {r};
             GRANT SELECT, INSERT ON {s}."messages" TO {r};
@@ -52,7 +52,6 @@ internal static class OutboxRoles
             GRANT SELECT, INSERT ON {s}."schemas" TO {r};
             GRANT SELECT, INSERT ON {s}."inbox" TO {r};
             GRANT SELECT, INSERT, DELETE ON {s}."dead_letters" TO {r};
-            GRANT SELECT ON {s}."checkpoints" TO {r};
             -- The Replication relay's processed position per slot (and 'outbox status'); that mode's relay role also
             -- needs the REPLICATION attribute (docs/replication.md).
             GRANT SELECT, INSERT, UPDATE ON {s}."replication_positions" TO {r};

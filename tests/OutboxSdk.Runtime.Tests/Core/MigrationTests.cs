@@ -8,7 +8,7 @@ namespace OutboxSdk.Runtime.Tests.Core;
 [Collection(PostgresCollection.Name)]
 public sealed class MigrationTests(PostgresFixture db) : IAsyncLifetime
 {
-    private static readonly string[] Tables = ["checkpoints", "dead_letters", "inbox", "messages", "messages_default", "migrations", "pending", "replication_positions", "schemas"];
+    private static readonly string[] Tables = ["dead_letters", "inbox", "messages", "messages_default", "migrations", "pending", "replication_positions", "schemas"];
     private readonly NpgsqlDataSource _dataSource = db.CreateDataSource();
 
     public Task InitializeAsync() => Task.CompletedTask;
