@@ -7,11 +7,9 @@ namespace OutboxSdk.FaultTests;
 /// </summary>
 public static class RelayModes
 {
-    // The reduced form (the README's test command) runs both relays; the soak adds the table-less write mode, which
-    // tests/OutboxSdk.Replication.Tests also covers, so the whole test command stays within its time budget.
-    public static TheoryData<string> All { get; } = string.IsNullOrEmpty(Environment.GetEnvironmentVariable(FaultBudget.SoakVariable))
-        ? new() { "Notify", "Replication" }
-        : new() { "Notify", "Replication", "ReplicationLogicalMessage" };
+    // Every mode in the reduced form (the README's test command) and in the soak: Notify, Replication with outbox
+    // rows, Replication with table-less WAL messages.
+    public static TheoryData<string> All { get; } = new() { "Notify", "Replication", "ReplicationLogicalMessage" };
 
     /// <summary>
     /// A query of what the relay still has to do, beyond what the ledger shows (0 when idle), or null when the ledger

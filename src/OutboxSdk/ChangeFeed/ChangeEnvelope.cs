@@ -1,4 +1,3 @@
-using System.Buffers;
 using OutboxSdk.Avro.Framing;
 using OutboxSdk.Avro.IO;
 using OutboxSdk.Avro.Schema;

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using OutboxSdk.Observability;
-
 namespace OutboxSdk.ChangeFeed;
 
 internal static partial class ChangeFeedLog

@@ -1,8 +1,5 @@
 using System.Runtime.CompilerServices;
 using MediatR;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 using OutboxSdk.Registration;
 
 namespace OutboxSdk.ChangeFeed;

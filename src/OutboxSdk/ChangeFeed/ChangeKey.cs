@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace OutboxSdk;
 
 /// <summary>A row's primary key: the key members' names, columns and values, in key order.</summary>

@@ -1,5 +1,3 @@
-using NpgsqlTypes;
-
 namespace OutboxSdk;
 
 /// <summary>

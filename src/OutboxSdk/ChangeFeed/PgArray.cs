@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace OutboxSdk.ChangeFeed;
 
 /// <summary>One-dimensional arrays in the text format (see PostgreSQL docs 8.15.6 "Array Input and Output Syntax") and the binary format (array_send).</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace OutboxSdk.ChangeFeed;
 
 /// <summary>

@@ -1,7 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
-using Npgsql;
-using OutboxSdk.Schema;
 
 namespace OutboxSdk.ChangeFeed;
 

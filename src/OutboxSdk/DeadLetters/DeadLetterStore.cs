@@ -1,6 +1,3 @@
-using Npgsql;
-using OutboxSdk.Schema;
-
 namespace OutboxSdk.DeadLetters;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Npgsql;
-using NpgsqlTypes;
-using OutboxSdk.Schema;
-
 namespace OutboxSdk.Delivery;
 
 /// <summary>

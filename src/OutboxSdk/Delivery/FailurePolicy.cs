@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Logging;
-using OutboxSdk.Hosting;
-using OutboxSdk.Observability;
-
 namespace OutboxSdk.Delivery;
 
 /// <summary>What to do after a failed attempt: retry after <see cref="Delay"/>, or move the event to dead letters.</summary>

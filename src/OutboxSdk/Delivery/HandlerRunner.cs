@@ -1,9 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Npgsql;
-using OutboxSdk.Hosting;
-using OutboxSdk.Observability;
-
 namespace OutboxSdk.Delivery;
 
 /// <summary>What running one message's handlers came to.</summary>

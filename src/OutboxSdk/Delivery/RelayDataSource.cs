@@ -1,6 +1,3 @@
-using Npgsql;
-using OutboxSdk.Hosting;
-
 namespace OutboxSdk.Delivery;
 
 /// <summary>

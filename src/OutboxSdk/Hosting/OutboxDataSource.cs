@@ -1,7 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Npgsql;
-
 namespace OutboxSdk.Hosting;
 
 /// <summary>

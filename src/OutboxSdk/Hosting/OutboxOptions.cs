@@ -1,4 +1,3 @@
-using Npgsql;
 using OutboxSdk.Sources.Wal;
 using OutboxSdk.Avro.Compatibility;
 

@@ -1,9 +1,3 @@
-using System.Text;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Npgsql;
-using OutboxSdk.Schema;
-
 namespace OutboxSdk.Hosting;
 
 /// <summary>

@@ -1,10 +1,4 @@
 using OutboxSdk;
-using OutboxSdk.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using OutboxSdk.Migrations;
 using OutboxSdk.Outbox;
 using OutboxSdk.Registration;

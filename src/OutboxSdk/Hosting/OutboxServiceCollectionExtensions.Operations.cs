@@ -1,8 +1,4 @@
 using OutboxSdk;
-using OutboxSdk.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using OutboxSdk.Sources.Wal;
 using OutboxSdk.Operations;
 

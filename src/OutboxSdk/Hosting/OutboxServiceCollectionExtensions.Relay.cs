@@ -1,9 +1,4 @@
 using OutboxSdk;
-using OutboxSdk.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using OutboxSdk.DeadLetters;
 using OutboxSdk.Delivery;
 using OutboxSdk.Sources.Notify;

@@ -1,10 +1,4 @@
 using OutboxSdk;
-using OutboxSdk.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
-using OutboxSdk.Observability;
 using OutboxSdk.Sources.Wal;
 
 namespace Microsoft.Extensions.DependencyInjection;

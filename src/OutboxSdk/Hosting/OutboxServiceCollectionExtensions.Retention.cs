@@ -1,9 +1,4 @@
 using OutboxSdk;
-using OutboxSdk.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-using OutboxSdk.Observability;
 using OutboxSdk.Retention;
 
 namespace Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,3 @@
-using OutboxSdk.Hosting;
-
 namespace OutboxSdk;
 
 /// <summary>

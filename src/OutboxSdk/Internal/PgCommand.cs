@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace OutboxSdk.Internal;
 
 /// <summary>One statement on a connection, with positional parameters ($1, $2, …): the helper every part that runs ad-hoc SQL uses.</summary>

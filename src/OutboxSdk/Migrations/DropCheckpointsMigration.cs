@@ -1,5 +1,3 @@
-using OutboxSdk.Schema;
-
 namespace OutboxSdk.Migrations;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using OutboxSdk.Observability;
-
 namespace OutboxSdk.Migrations;
 
 /// <summary>Logging of migrations and schema registration (event ids 1100-1119).</summary>

@@ -1,5 +1,3 @@
-using OutboxSdk.Schema;
-
 namespace OutboxSdk.Migrations;
 
 /// <summary>One versioned change to the outbox's tables; <see cref="Sql"/> gets the schema name and returns its statements.</summary>

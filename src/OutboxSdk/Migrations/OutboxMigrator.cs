@@ -1,11 +1,4 @@
-using System.Buffers.Binary;
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
-using OutboxSdk.Schema;
 
 namespace OutboxSdk.Migrations;
 

@@ -1,6 +1,3 @@
-using System.Text;
-using OutboxSdk.Schema;
-
 namespace OutboxSdk.Migrations;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Options;
-using Npgsql;
-using OutboxSdk.Hosting;
-
 namespace OutboxSdk.Observability;
 
 /// <summary>

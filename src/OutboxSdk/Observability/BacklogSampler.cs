@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-
 namespace OutboxSdk.Observability;
 
 /// <summary>Refreshes the backlog gauges on its own timer; a failed query is logged and retried next turn.</summary>

@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace OutboxSdk.Observability;
 
 /// <summary>What is still undelivered: one number, the oldest message's age, and when it was measured.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace OutboxSdk.Observability;
 
 internal static partial class ObservabilityLog

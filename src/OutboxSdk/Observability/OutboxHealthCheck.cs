@@ -1,9 +1,4 @@
-using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Npgsql;
-using OutboxSdk.Hosting;
 
 namespace OutboxSdk.Observability;
 

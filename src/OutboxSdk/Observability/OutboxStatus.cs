@@ -1,6 +1,4 @@
-using Npgsql;
 using OutboxSdk.Retention;
-using OutboxSdk.Schema;
 
 namespace OutboxSdk.Observability;
 

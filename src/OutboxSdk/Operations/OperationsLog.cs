@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Logging;
-using OutboxSdk.Observability;
-
-using OutboxSdk.Hosting;
 using OutboxSdk.Sources.Wal;
 
 namespace OutboxSdk.Operations;

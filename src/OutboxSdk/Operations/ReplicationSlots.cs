@@ -1,7 +1,3 @@
-using Npgsql;
-using OutboxSdk.Schema;
-
-using OutboxSdk.Hosting;
 using OutboxSdk.Sources.Wal;
 
 namespace OutboxSdk.Operations;

@@ -1,7 +1,5 @@
-using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-using OutboxSdk.Hosting;
 using OutboxSdk.Sources.Wal;
 
 namespace OutboxSdk.Operations;

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using OutboxSdk.Observability;
 
-using OutboxSdk.Hosting;
 using OutboxSdk.Sources.Wal;
 
 namespace OutboxSdk.Operations;

@@ -1,9 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Npgsql;
-using OutboxSdk.Hosting;
-using OutboxSdk.Observability;
 using OutboxSdk.Sources.Wal;
 
 namespace OutboxSdk.Operations;

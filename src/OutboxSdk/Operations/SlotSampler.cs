@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
-using OutboxSdk.Observability;
-
-using OutboxSdk.Hosting;
 using OutboxSdk.Sources.Wal;
 
 namespace OutboxSdk.Operations;

@@ -1,4 +1,3 @@
-using Npgsql;
 using OutboxSdk.Avro.Serialization;
 
 namespace OutboxSdk;

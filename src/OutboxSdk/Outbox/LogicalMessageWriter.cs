@@ -1,8 +1,4 @@
-using System.Buffers;
-using Npgsql;
-using NpgsqlTypes;
 using OutboxSdk.Avro.Serialization;
-using OutboxSdk.Observability;
 using OutboxSdk.Registration;
 using OutboxSdk.Sources.Wal;
 

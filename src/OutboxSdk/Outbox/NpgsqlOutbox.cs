@@ -1,12 +1,5 @@
-using System.Buffers;
-using Microsoft.Extensions.Options;
-using Npgsql;
-using NpgsqlTypes;
 using OutboxSdk.Avro.Serialization;
-using OutboxSdk.Observability;
-using OutboxSdk.Hosting;
 using OutboxSdk.Registration;
-using OutboxSdk.Schema;
 
 namespace OutboxSdk.Outbox;
 

@@ -1,6 +1,3 @@
-using Npgsql;
-using OutboxSdk.Schema;
-
 namespace OutboxSdk.Retention;
 
 /// <summary>Reads the partitions of <c>messages</c> and their ranges from the catalog.</summary>

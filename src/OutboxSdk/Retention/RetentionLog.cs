@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using OutboxSdk.Observability;
-
 namespace OutboxSdk.Retention;
 
 internal static partial class RetentionLog

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Options;
-using OutboxSdk.Hosting;
-
 namespace OutboxSdk.Retention;
 
 /// <summary>Rejects retention settings that would produce colliding partition names or a busy loop.</summary>

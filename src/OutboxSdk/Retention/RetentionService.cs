@@ -1,10 +1,3 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Npgsql;
-using OutboxSdk.Hosting;
-using OutboxSdk.Observability;
-
 namespace OutboxSdk.Retention;
 
 /// <summary>

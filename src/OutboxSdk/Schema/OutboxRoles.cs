@@ -1,4 +1,3 @@
-using System.Text;
 using OutboxSdk.Migrations;
 
 namespace OutboxSdk.Schema;

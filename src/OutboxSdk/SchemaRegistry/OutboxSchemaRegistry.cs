@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 using OutboxSdk.Avro;
 using OutboxSdk.Avro.Framing;
 using OutboxSdk.Avro.Compatibility;
@@ -9,7 +6,6 @@ using OutboxSdk.Avro.Schema;
 using OutboxSdk.Avro.Serialization;
 using OutboxSdk.Migrations;
 using OutboxSdk.Registration;
-using OutboxSdk.Schema;
 
 namespace OutboxSdk.SchemaRegistry;
 

@@ -1,11 +1,7 @@
-using System.Globalization;
-using System.Text;
-using Npgsql;
 using OutboxSdk.Avro;
 using OutboxSdk.Avro.Compatibility;
 using OutboxSdk.Avro.Schema;
 using OutboxSdk.Registration;
-using OutboxSdk.Schema;
 
 namespace OutboxSdk.SchemaRegistry;
 

@@ -33,8 +33,8 @@ public sealed class MigrationCliTests(PostgresFixture db)
         var first = Run("migrate", "--connection", db.ConnectionString, "--schema", schema);
         var second = Run("migrate", "--connection", db.ConnectionString, "--schema", schema);
 
-        Assert.Equal((0, $"schema \"{schema}\": applied version 1, 2, 3, 4; now at version 4\n", ""), first);
-        Assert.Equal((0, $"schema \"{schema}\" is up to date at version 4\n", ""), second);
+        Assert.Equal((0, $"schema \"{schema}\": applied version 1, 2, 3, 4, 5; now at version 5\n", ""), first);
+        Assert.Equal((0, $"schema \"{schema}\" is up to date at version 5\n", ""), second);
         await using var dataSource = db.CreateDataSource();
         Assert.Equal(4, await new OutboxMigrator(dataSource, schema).GetVersionAsync());
     }

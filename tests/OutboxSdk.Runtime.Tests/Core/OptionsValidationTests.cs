@@ -194,7 +194,7 @@ public sealed class DataSourceResolutionTests(PostgresFixture db)
 
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
 
-        Assert.Contains("at version 0, this SDK needs version 4", e.Message, StringComparison.Ordinal);
+        Assert.Contains("at version 0, this SDK needs version 5", e.Message, StringComparison.Ordinal);
         Assert.Contains($"outbox migrate --connection <connection string> --schema {schema}", e.Message, StringComparison.Ordinal);
     }
 }

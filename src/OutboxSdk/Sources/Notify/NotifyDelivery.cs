@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Npgsql;
 using OutboxSdk.Delivery;
 
 namespace OutboxSdk.Sources.Notify;

@@ -1,11 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Npgsql;
 using OutboxSdk.Delivery;
-using OutboxSdk.Hosting;
-using OutboxSdk.Observability;
 using OutboxSdk.Internal;
 
 namespace OutboxSdk.Sources.Notify;

@@ -1,4 +1,3 @@
-using Npgsql;
 using OutboxSdk.Delivery;
 
 namespace OutboxSdk.Sources.Notify;

@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Logging;
-
-using OutboxSdk.Observability;
-
 namespace OutboxSdk.Sources.Notify;
 
 /// <summary>The Notify source's own log events (ids in <see cref="LogEvents"/>, 3100-3199); delivery events are DeliveryLog's.</summary>

@@ -1,5 +1,4 @@
 using OutboxSdk.Migrations;
-using OutboxSdk.Schema;
 
 namespace OutboxSdk.Sources.Notify;
 

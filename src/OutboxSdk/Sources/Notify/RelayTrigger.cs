@@ -1,4 +1,3 @@
-using Npgsql;
 using OutboxSdk.Migrations;
 using OutboxSdk.Internal;
 

@@ -1,9 +1,5 @@
 using System.Runtime.CompilerServices;
-using Microsoft.Extensions.Logging;
-using Npgsql;
-using NpgsqlTypes;
 using OutboxSdk.ChangeFeed;
-using OutboxSdk.Hosting;
 using OutboxSdk.Registration;
 
 namespace OutboxSdk.Sources.Wal;

@@ -1,4 +1,3 @@
-using Npgsql;
 using OutboxSdk.Delivery;
 using OutboxSdk.Operations;
 

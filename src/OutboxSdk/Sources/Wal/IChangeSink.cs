@@ -1,4 +1,3 @@
-using Npgsql;
 using OutboxSdk.ChangeFeed;
 
 namespace OutboxSdk.Sources.Wal;

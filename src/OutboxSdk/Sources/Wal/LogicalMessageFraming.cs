@@ -1,7 +1,4 @@
 using OutboxSdk.Delivery;
-using System.Buffers;
-using System.Buffers.Binary;
-using System.Text;
 
 namespace OutboxSdk.Sources.Wal;
 

@@ -1,8 +1,6 @@
 using OutboxSdk.Delivery;
-using System.Text;
 using System.Text.Json;
 using OutboxSdk.ChangeFeed;
-using OutboxSdk.Observability;
 
 namespace OutboxSdk.Sources.Wal;
 

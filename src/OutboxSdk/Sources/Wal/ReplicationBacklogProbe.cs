@@ -1,6 +1,3 @@
-using Npgsql;
-using OutboxSdk.Observability;
-
 namespace OutboxSdk.Sources.Wal;
 
 /// <summary>

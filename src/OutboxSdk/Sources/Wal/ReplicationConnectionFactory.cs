@@ -1,4 +1,3 @@
-using Npgsql;
 using Npgsql.Replication;
 
 namespace OutboxSdk.Sources.Wal;

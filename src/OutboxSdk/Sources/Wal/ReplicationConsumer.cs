@@ -1,9 +1,6 @@
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging;
-using Npgsql;
 using Npgsql.Replication;
 using Npgsql.Replication.PgOutput;
-using NpgsqlTypes;
 using OutboxSdk.ChangeFeed;
 
 namespace OutboxSdk.Sources.Wal;

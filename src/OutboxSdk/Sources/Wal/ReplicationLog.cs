@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using OutboxSdk.Observability;
-
 namespace OutboxSdk.Sources.Wal;
 
 /// <summary>The Replication relay's log events, ids 5000-5099 of the change-feed-and-replication range (LogEvents).</summary>

@@ -1,6 +1,3 @@
-using System.Text;
-using OutboxSdk.Hosting;
-
 namespace OutboxSdk.Sources.Wal;
 
 /// <summary>The checks of <see cref="ReplicationOptions"/>, run by <see cref="OutboxOptionsValidator"/> with the rest.</summary>

@@ -1,10 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Npgsql;
-using OutboxSdk.Hosting;
-using OutboxSdk.Observability;
 using OutboxSdk.Delivery;
 
 namespace OutboxSdk.Sources.Wal;

@@ -1,8 +1,4 @@
-using Microsoft.Extensions.Logging;
-using Npgsql;
-using OutboxSdk.Hosting;
 using OutboxSdk.Delivery;
-using OutboxSdk.Schema;
 using OutboxSdk.Operations;
 using OutboxSdk.Migrations;
 using OutboxSdk.Internal;

@@ -1,5 +1,3 @@
-using OutboxSdk.Schema;
-
 namespace OutboxSdk.Sources.Wal;
 
 /// <summary>The Replication relay's SQL for one outbox schema; identifiers quoted, values always parameters.</summary>

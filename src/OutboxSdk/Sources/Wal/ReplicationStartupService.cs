@@ -1,8 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
-using Npgsql;
-using OutboxSdk.Hosting;
 using OutboxSdk.Operations;
 
 namespace OutboxSdk.Sources.Wal;

@@ -1,12 +1,8 @@
 using System.Data;
-using Microsoft.Extensions.Logging;
-using Npgsql;
 using OutboxSdk.Delivery;
 using Npgsql.Replication;
 using Npgsql.Replication.PgOutput;
 using OutboxSdk.ChangeFeed;
-using OutboxSdk.Schema;
-using OutboxSdk.Hosting;
 
 namespace OutboxSdk.Sources.Wal;
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using OutboxSdk.ChangeFeed;
 
 namespace OutboxSdk.Sources.Wal;

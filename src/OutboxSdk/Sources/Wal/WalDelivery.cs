@@ -1,9 +1,5 @@
-using Microsoft.Extensions.Logging;
-using Npgsql;
 using OutboxSdk.ChangeFeed;
 using OutboxSdk.Delivery;
-using OutboxSdk.Hosting;
-using OutboxSdk.Observability;
 
 namespace OutboxSdk.Sources.Wal;
 

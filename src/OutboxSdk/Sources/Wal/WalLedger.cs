@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Npgsql;
-using NpgsqlTypes;
-
 namespace OutboxSdk.Sources.Wal;
 
 /// <summary>

@@ -1,8 +1,4 @@
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.Options;
-using Npgsql;
-using OutboxSdk.Hosting;
-using OutboxSdk.Observability;
 using OutboxSdk.Operations;
 
 namespace OutboxSdk.Sources.Wal;
