@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
-using OutboxSdk.Generated;
+using OutboxSdk.Registration;
 using OutboxSdk.Hosting;
 
 namespace OutboxSdk.Runtime.Tests.Core;
@@ -12,7 +12,7 @@ internal static class CoreHost
     public static IHost Build(NpgsqlDataSource dataSource, string schema, Action<OutboxOptions>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddOutboxSdkRuntimeTestsOutboxTypes();
+        builder.Services.AddOutboxTypes(AreaRegistrations.Runtime);
         builder.Services.AddOutbox(o =>
         {
             o.DataSource = dataSource;

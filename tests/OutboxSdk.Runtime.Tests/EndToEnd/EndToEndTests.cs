@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
-using OutboxSdk.Generated;
+using OutboxSdk.Registration;
 using OutboxSdk.Hosting;
 using OutboxSdk.Observability;
 using OutboxSdk.Outbox;
@@ -111,7 +111,7 @@ public sealed class EndToEndTests(PostgresFixture fixture)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton<E2EProbe>();
-        builder.Services.AddOutboxSdkRuntimeTestsOutboxTypes();
+        builder.Services.AddOutboxTypes(AreaRegistrations.Runtime);
         builder.Services.AddOutbox(o =>
         {
             o.DataSource = dataSource;
