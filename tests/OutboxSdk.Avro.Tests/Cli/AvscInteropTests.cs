@@ -4,6 +4,8 @@ using OutboxSdk.Avro.Tests.Interop;
 namespace OutboxSdk.Cli.Tests;
 
 /// <summary>Containers cross between <c>outbox avro</c> and avsc, an independent implementation, both ways.</summary>
+[Trait("Category", "Slow")]
+[Trait("Group", "Interop")]
 [Collection(AvscBridge.CollectionName)]
 public sealed class AvscInteropTests : IClassFixture<TempDir>
 {

@@ -12,6 +12,8 @@ namespace OutboxSdk.Serialization.Tests;
 /// emitted schema, and its encoding of the same datum is our bytes exactly. One bridge call per schema and
 /// direction, every value of the schema in it.
 /// </summary>
+[Trait("Category", "Slow")]
+[Trait("Group", "Interop")]
 [Collection(AvscBridge.CollectionName)]
 public sealed class AvscInteropTests(AvscBridge avsc)
 {

@@ -9,6 +9,8 @@ using OutboxSdk.Avro.Tests.Interop;
 namespace OutboxSdk.ChangeFeed.Tests;
 
 /// <summary>The Debezium-shaped Avro envelope: decoded by our generic reader and by avsc, an independent implementation.</summary>
+[Trait("Category", "Slow")]
+[Trait("Group", "Interop")]
 [Collection(AvscBridge.CollectionName)]
 public sealed class EnvelopeTests(AvscBridge avsc)
 {

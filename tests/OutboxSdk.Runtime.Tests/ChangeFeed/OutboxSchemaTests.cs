@@ -40,7 +40,8 @@ public sealed class OutboxSchemaTests(PostgresFixture fixture)
     [Fact]
     public async Task Generated_schema_list_registers_each_message_once_with_version_one()
     {
-        var entry = Assert.Single(OutboxSchemas.All);
+        // The assembly's list, of this area's messages (the other areas of the assembly have theirs).
+        var entry = Assert.Single(OutboxSchemas.All, s => AreaRegistrations.ChangeFeed.Messages.Any(m => m.ClrType == s.MessageType));
         Assert.Equal("shop.item-published", entry.Subject);
         Assert.Equal(AvroSerializer.FingerprintOf<ItemPublished>(), entry.Fingerprint);
         Assert.Equal(AvroSerializer.SchemaOf<ItemPublished>(), entry.SchemaJson);
