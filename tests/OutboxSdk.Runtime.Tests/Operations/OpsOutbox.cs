@@ -55,24 +55,26 @@ public sealed class OpsOutbox : IAsyncDisposable
 
     public IHost Build(bool runRelay, Action<OutboxOptions>? configure, out Recorder recorder, Action<IServiceCollection>? services = null)
     {
-        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        recorder = new Recorder();
-        builder.Services.AddSingleton(recorder);
-        services?.Invoke(builder.Services);
-        builder.Logging.AddProvider(Logs);
-        builder.Services.AddOutbox(o =>
-        {
-            o.DataSource = DataSource;
-            o.Schema = Schema;
-            o.RelayMode = RelayMode.Replication;
-            o.RunRelay = runRelay;
-            o.PollInterval = TimeSpan.FromMilliseconds(500);
-            o.Replication.StandbyRetryInterval = TimeSpan.FromMilliseconds(500);
-            o.Replication.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
-            configure?.Invoke(o);
-        });
-        builder.Services.AddOutboxSdkOperationsTestsOutboxTypes();
-        return builder.Build();
+        var hostRecorder = recorder = new Recorder();
+        return TestHost.Build(
+            o =>
+            {
+                o.DataSource = DataSource;
+                o.Schema = Schema;
+                o.RelayMode = RelayMode.Replication;
+                o.RunRelay = runRelay;
+                o.PollInterval = TimeSpan.FromMilliseconds(500);
+                o.Replication.StandbyRetryInterval = TimeSpan.FromMilliseconds(500);
+                o.Replication.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
+                configure?.Invoke(o);
+            },
+            s => s.AddOutboxSdkOperationsTestsOutboxTypes(),
+            s =>
+            {
+                s.AddSingleton(hostRecorder);
+                services?.Invoke(s);
+            },
+            Logs);
     }
 
     public async Task StopAsync(IHost host)

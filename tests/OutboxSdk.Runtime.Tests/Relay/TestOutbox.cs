@@ -46,20 +46,17 @@ public sealed class TestOutbox : IAsyncDisposable
     /// <summary>Starts a relay host with its own <see cref="Recorder"/>.</summary>
     public async Task<(IHost Host, Recorder Recorder)> StartRelayAsync(Action<OutboxOptions>? configure = null)
     {
-        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var recorder = new Recorder();
-        builder.Services.AddSingleton(recorder);
-        builder.Services.AddOutbox(o =>
-        {
-            o.DataSource = DataSource;
-            o.Schema = Schema;
-            o.PollInterval = TimeSpan.FromMilliseconds(500);
-            o.Retry.InitialDelay = TimeSpan.FromMilliseconds(20);
-            o.Retry.MaxDelay = TimeSpan.FromMilliseconds(200);
-            configure?.Invoke(o);
-        });
-        builder.Services.AddOutboxSdkRelayTestsOutboxTypes();
-        var host = builder.Build();
+        var host = TestHost.Build(
+            o =>
+            {
+                o.DataSource = DataSource;
+                o.Schema = Schema;
+                TestHost.Fast(o);
+                configure?.Invoke(o);
+            },
+            services => services.AddOutboxSdkRelayTestsOutboxTypes(),
+            services => services.AddSingleton(recorder));
         _hosts.Add(host);
         await host.StartAsync();
         return (host, recorder);

@@ -55,32 +55,29 @@ public sealed class ReplicationOutbox : IAsyncDisposable
     /// </remarks>
     public async Task<(IHost Host, Recorder Recorder)> StartRelayAsync(Action<OutboxOptions>? configure = null, Action<IServiceCollection>? services = null, bool changeFeed = false)
     {
-        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var recorder = new Recorder();
-        builder.Services.AddSingleton(recorder);
-        services?.Invoke(builder.Services);
-        if (!changeFeed)
-        {
-            builder.Services.TryAddSingleton<IChangeSink>(NoChangeSink.Instance);
-        }
-        builder.Services.AddOutbox(o =>
-        {
-            o.DataSource = DataSource;
-            o.Schema = Schema;
-            o.RelayMode = RelayMode.Replication;
-            o.PollInterval = TimeSpan.FromMilliseconds(500);
-            o.Retry.InitialDelay = TimeSpan.FromMilliseconds(20);
-            o.Retry.MaxDelay = TimeSpan.FromMilliseconds(200);
-            o.Replication.StandbyRetryInterval = TimeSpan.FromMilliseconds(500);
-            _configure?.Invoke(o);
-            configure?.Invoke(o);
-        });
-        builder.Services.AddOutboxSdkReplicationTestsOutboxTypes();
-        if (Environment.GetEnvironmentVariable("OUTBOX_TEST_LOG") is { Length: > 0 } log)
-        {
-            builder.Logging.AddProvider(new FileLoggerProvider(log));
-        }
-        var host = builder.Build();
+        var host = TestHost.Build(
+            o =>
+            {
+                o.DataSource = DataSource;
+                o.Schema = Schema;
+                o.RelayMode = RelayMode.Replication;
+                TestHost.Fast(o);
+                o.Replication.StandbyRetryInterval = TimeSpan.FromMilliseconds(500);
+                _configure?.Invoke(o);
+                configure?.Invoke(o);
+            },
+            s => s.AddOutboxSdkReplicationTestsOutboxTypes(),
+            s =>
+            {
+                s.AddSingleton(recorder);
+                services?.Invoke(s);
+                if (!changeFeed)
+                {
+                    s.TryAddSingleton<IChangeSink>(NoChangeSink.Instance);
+                }
+            },
+            Environment.GetEnvironmentVariable("OUTBOX_TEST_LOG") is { Length: > 0 } log ? new FileLoggerProvider(log) : null);
         _hosts.Add(host);
         await host.StartAsync();
         return (host, recorder);

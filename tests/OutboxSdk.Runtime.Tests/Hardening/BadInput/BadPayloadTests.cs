@@ -53,7 +53,7 @@ public sealed class BadPayloadTests(SecuredPostgresFixture fixture) : IAsyncLife
     [MemberData(nameof(Cases))]
     public async Task An_undecodable_row_is_dead_lettered_at_once_with_its_reason_and_its_key_flows_on(string name, string subject, byte[] payload, string reason)
     {
-        var host = await TestHost.StartAsync(_schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o => o.DataSource = _dataSource);
+        var host = await HardeningHost.StartAsync(_schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o => o.DataSource = _dataSource);
         try
         {
             await InsertRawAsync(subject, payload);
@@ -71,7 +71,7 @@ public sealed class BadPayloadTests(SecuredPostgresFixture fixture) : IAsyncLife
         }
         finally
         {
-            await TestHost.StopAsync(host);
+            await HardeningHost.StopAsync(host);
         }
     }
 
@@ -79,7 +79,7 @@ public sealed class BadPayloadTests(SecuredPostgresFixture fixture) : IAsyncLife
     public async Task A_queued_row_whose_message_is_gone_is_reported_and_the_key_flows_on()
     {
         var logs = new LogSink();
-        var host = await TestHost.StartAsync(_schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o => o.DataSource = _dataSource, logs);
+        var host = await HardeningHost.StartAsync(_schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o => o.DataSource = _dataSource, logs);
         try
         {
             await Recorder.WaitUntilAsync(() => fixture.ScalarAsync<bool>($"SELECT to_regclass('\"{_schema}\".pending') IS NOT NULL"), "the relay's queue table");
@@ -94,7 +94,7 @@ public sealed class BadPayloadTests(SecuredPostgresFixture fixture) : IAsyncLife
         }
         finally
         {
-            await TestHost.StopAsync(host);
+            await HardeningHost.StopAsync(host);
         }
     }
 

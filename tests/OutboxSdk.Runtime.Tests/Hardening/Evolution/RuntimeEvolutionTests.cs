@@ -40,13 +40,13 @@ public sealed class RuntimeEvolutionTests(SecuredPostgresFixture fixture) : IAsy
         await Publisher.PublishAsync(v1, _dataSource, V1Message("a", 0, V1.Tier.Bronze), V1Message("b", 0, V1.Tier.Silver));
         var v1Seen = v1.Services.GetRequiredService<Recorder>();
         await v1Seen.WaitForAsync(r => r.Seen.Count == 2, "version 1 delivering its first messages");
-        await TestHost.StopAsync(v1);
+        await HardeningHost.StopAsync(v1);
 
         // Its last messages are written while no relay runs: they wait, as they would across a rolling deploy.
         var v1Publisher = await StartV1Async(runRelay: false);
         await Publisher.PublishAsync(v1Publisher, _dataSource,
             V1Message("a", 1, V1.Tier.Silver), V1Message("b", 1, V1.Tier.Bronze), V1Message("a", 2, V1.Tier.Bronze));
-        await TestHost.StopAsync(v1Publisher);
+        await HardeningHost.StopAsync(v1Publisher);
         Assert.Equal(3L, await fixture.ScalarAsync<long>($"SELECT count(*) FROM \"{_schema}\".pending"));
 
         // Version 2 starts: its schema is checked against version 1 and registered as version 2.
@@ -75,15 +75,15 @@ public sealed class RuntimeEvolutionTests(SecuredPostgresFixture fixture) : IAsy
             ],
             delivered.Where(m => m.CustomerId == "b"));
         Assert.Empty(await v2.Services.GetRequiredService<IDeadLetters>().ListAsync());
-        await TestHost.StopAsync(v2);
+        await HardeningHost.StopAsync(v2);
     }
 
     [Fact]
     public async Task A_version_2_that_cannot_read_version_1_refuses_to_start_naming_subject_field_and_rule()
     {
-        await TestHost.StopAsync(await StartV1Async(runRelay: false));
+        await HardeningHost.StopAsync(await StartV1Async(runRelay: false));
 
-        var e = await Assert.ThrowsAsync<OutboxSchemaCompatibilityException>(() => TestHost.StartAsync(_schema, BreakingTypes, o => o.DataSource = _dataSource));
+        var e = await Assert.ThrowsAsync<OutboxSchemaCompatibilityException>(() => HardeningHost.StartAsync(_schema, BreakingTypes, o => o.DataSource = _dataSource));
 
         Assert.Contains(Subject, e.Message, StringComparison.Ordinal);
         Assert.Contains("field 'Country'", e.Message, StringComparison.Ordinal);
@@ -97,10 +97,10 @@ public sealed class RuntimeEvolutionTests(SecuredPostgresFixture fixture) : IAsy
     [Fact]
     public async Task The_level_is_configurable_and_none_accepts_the_breaking_version()
     {
-        await TestHost.StopAsync(await StartV1Async(runRelay: false));
+        await HardeningHost.StopAsync(await StartV1Async(runRelay: false));
 
         // FORWARD: version 1 must read what the new version writes; the new Gold has no reader default in version 1.
-        var forward = await Assert.ThrowsAsync<OutboxSchemaCompatibilityException>(() => TestHost.StartAsync(_schema, V2Types, o =>
+        var forward = await Assert.ThrowsAsync<OutboxSchemaCompatibilityException>(() => HardeningHost.StartAsync(_schema, V2Types, o =>
         {
             o.DataSource = _dataSource;
             o.SchemaCompatibility = CompatibilityLevel.Forward;
@@ -109,25 +109,25 @@ public sealed class RuntimeEvolutionTests(SecuredPostgresFixture fixture) : IAsy
         Assert.Contains("'Gold'", forward.Message, StringComparison.Ordinal);
         Assert.Contains("FORWARD", forward.Message, StringComparison.Ordinal);
 
-        var host = await TestHost.StartAsync(_schema, BreakingTypes, o =>
+        var host = await HardeningHost.StartAsync(_schema, BreakingTypes, o =>
         {
             o.DataSource = _dataSource;
             o.RunRelay = false;
             o.SchemaCompatibility = CompatibilityLevel.None;
         });
-        await TestHost.StopAsync(host);
+        await HardeningHost.StopAsync(host);
         Assert.Equal(2, (await VersionsAsync()).Count);
     }
 
     [Fact]
     public async Task Restarting_a_version_already_registered_starts_without_a_new_version()
     {
-        await TestHost.StopAsync(await StartV1Async(runRelay: false));
-        await TestHost.StopAsync(await StartV2Async());
+        await HardeningHost.StopAsync(await StartV1Async(runRelay: false));
+        await HardeningHost.StopAsync(await StartV2Async());
 
         // A rollback to version 1, registered before, is accepted as the registry accepts a known schema; messages
         // version 2 wrote that version 1 cannot read go to dead letters, never lost.
-        await TestHost.StopAsync(await StartV1Async(runRelay: false));
+        await HardeningHost.StopAsync(await StartV1Async(runRelay: false));
 
         Assert.Equal(2, (await VersionsAsync()).Count);
     }
@@ -135,7 +135,7 @@ public sealed class RuntimeEvolutionTests(SecuredPostgresFixture fixture) : IAsy
     private static V1.CustomerRegistered V1Message(string customer, int seq, V1.Tier tier) =>
         new(customer, seq, $"+33 6 00 00 00 {(customer == "a" ? 0 : 1)}{seq}", "+33 1 00 00 00 00", tier);
 
-    private Task<IHost> StartV1Async(bool runRelay) => TestHost.StartAsync(_schema, services =>
+    private Task<IHost> StartV1Async(bool runRelay) => HardeningHost.StartAsync(_schema, services =>
     {
         services.AddOutboxSdkHardeningV1OutboxTypes();
         services.AddTransient<INotificationHandler<V1.CustomerRegistered>, V2.CustomerRegisteredV1Handler>();
@@ -145,7 +145,7 @@ public sealed class RuntimeEvolutionTests(SecuredPostgresFixture fixture) : IAsy
         o.RunRelay = runRelay;
     });
 
-    private Task<IHost> StartV2Async() => TestHost.StartAsync(_schema, V2Types, o => o.DataSource = _dataSource);
+    private Task<IHost> StartV2Async() => HardeningHost.StartAsync(_schema, V2Types, o => o.DataSource = _dataSource);
 
     private static void V2Types(IServiceCollection services) => services.AddOutboxSdkHardeningTestsOutboxTypes();
 

@@ -27,7 +27,7 @@ public sealed class DataSourcePassThroughTests(SecuredPostgresFixture fixture)
         }, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(100));
         await using var dataSource = builder.Build();
 
-        var host = await TestHost.StartAsync(roles.Schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
+        var host = await HardeningHost.StartAsync(roles.Schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
         {
             o.DataSource = dataSource;
             o.ApplyMigrations = false;
@@ -53,7 +53,7 @@ public sealed class DataSourcePassThroughTests(SecuredPostgresFixture fixture)
         }
         finally
         {
-            await TestHost.StopAsync(host);
+            await HardeningHost.StopAsync(host);
         }
     }
 
@@ -71,7 +71,7 @@ public sealed class DataSourcePassThroughTests(SecuredPostgresFixture fixture)
         await using var plain = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(roles.ConnectionString(roles.Relay)) { SslMode = SslMode.Disable }.ConnectionString);
         await Assert.ThrowsAsync<PostgresException>(async () => await plain.OpenConnectionAsync());
 
-        var host = await TestHost.StartAsync(roles.Schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
+        var host = await HardeningHost.StartAsync(roles.Schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
         {
             o.DataSource = dataSource;
             o.ApplyMigrations = false;
@@ -84,7 +84,7 @@ public sealed class DataSourcePassThroughTests(SecuredPostgresFixture fixture)
         }
         finally
         {
-            await TestHost.StopAsync(host);
+            await HardeningHost.StopAsync(host);
         }
     }
 }

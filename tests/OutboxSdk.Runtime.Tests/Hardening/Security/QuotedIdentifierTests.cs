@@ -31,7 +31,7 @@ public sealed class QuotedIdentifierTests(SecuredPostgresFixture fixture)
     {
         await fixture.ExecuteAsync("CREATE TABLE IF NOT EXISTS public.canary (id int)");
         await using var dataSource = fixture.CreateDataSource();
-        var host = await TestHost.StartAsync(schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
+        var host = await HardeningHost.StartAsync(schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
         {
             o.DataSource = dataSource;
             o.NotifyChannel = channel;
@@ -63,7 +63,7 @@ public sealed class QuotedIdentifierTests(SecuredPostgresFixture fixture)
         }
         finally
         {
-            await TestHost.StopAsync(host);
+            await HardeningHost.StopAsync(host);
             await fixture.ExecuteAsync(OutboxSdkSql.DropSchema(schema));
         }
 

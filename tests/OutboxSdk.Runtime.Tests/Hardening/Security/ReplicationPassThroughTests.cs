@@ -37,7 +37,7 @@ public sealed class ReplicationPassThroughTests(SecuredPostgresFixture fixture)
         await using var dataSource = builder.Build();
         Assert.DoesNotContain(password, dataSource.ConnectionString, StringComparison.Ordinal);
 
-        var host = await TestHost.StartAsync(schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
+        var host = await HardeningHost.StartAsync(schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
         {
             ReplicationScenario.Replication(o);
             o.DataSource = dataSource;
@@ -60,7 +60,7 @@ public sealed class ReplicationPassThroughTests(SecuredPostgresFixture fixture)
         }
         finally
         {
-            await TestHost.StopAsync(host);
+            await HardeningHost.StopAsync(host);
         }
     }
 
@@ -76,7 +76,7 @@ public sealed class ReplicationPassThroughTests(SecuredPostgresFixture fixture)
         await using var dataSource = builder.Build();
 
         // The snapshot is due (a change-feed table), so the first replication connection opens while the host starts.
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => TestHost.StartAsync(schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => HardeningHost.StartAsync(schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
         {
             ReplicationScenario.Replication(o);
             o.DataSource = dataSource;
@@ -101,7 +101,7 @@ public sealed class ReplicationPassThroughTests(SecuredPostgresFixture fixture)
         }.ConnectionString;
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
 
-        var host = await TestHost.StartAsync(schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
+        var host = await HardeningHost.StartAsync(schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
         {
             ReplicationScenario.Replication(o);
             o.DataSource = dataSource;
@@ -116,7 +116,7 @@ public sealed class ReplicationPassThroughTests(SecuredPostgresFixture fixture)
         }
         finally
         {
-            await TestHost.StopAsync(host);
+            await HardeningHost.StopAsync(host);
         }
     }
 }

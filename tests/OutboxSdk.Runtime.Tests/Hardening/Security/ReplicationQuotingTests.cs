@@ -47,7 +47,7 @@ public sealed partial class ReplicationQuotingTests(SecuredPostgresFixture fixtu
                 await script.ExecuteNonQueryAsync();
             }
 
-            var host = await TestHost.StartAsync(schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
+            var host = await HardeningHost.StartAsync(schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
             {
                 ReplicationScenario.Replication(o);
                 o.DataSource = dataSource;
@@ -60,7 +60,7 @@ public sealed partial class ReplicationQuotingTests(SecuredPostgresFixture fixtu
             }
             finally
             {
-                await TestHost.StopAsync(host);
+                await HardeningHost.StopAsync(host);
             }
 
             Assert.Matches(SlotAlphabet(), slot);
@@ -104,7 +104,7 @@ public sealed partial class ReplicationQuotingTests(SecuredPostgresFixture fixtu
     [InlineData("PublicationName", "a,b")]
     public void A_configured_name_that_cannot_be_quoted_where_it_goes_is_refused_with_the_option_named(string option, string name)
     {
-        var e = Assert.Throws<OptionsValidationException>(() => TestHost.Build("s", s => { }, o =>
+        var e = Assert.Throws<OptionsValidationException>(() => HardeningHost.Build("s", s => { }, o =>
         {
             o.ConnectionString = fixture.ConnectionString;
             o.RelayMode = RelayMode.Replication;

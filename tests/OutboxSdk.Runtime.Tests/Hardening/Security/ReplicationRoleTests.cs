@@ -36,7 +36,7 @@ public sealed class ReplicationRoleTests(SecuredPostgresFixture fixture)
 
         Assert.False(await fixture.ScalarAsync<bool>($"SELECT rolsuper OR rolcreaterole OR rolcreatedb FROM pg_roles WHERE rolname = '{roles.Relay}'"));
         var relayLogs = new LogSink();
-        var relay = await TestHost.StartAsync(schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
+        var relay = await HardeningHost.StartAsync(schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
         {
             ReplicationScenario.Replication(o);
             o.ConnectionString = ReplicationScenario.WithSearchPath(roles.ConnectionString(roles.Relay), schema);
@@ -45,7 +45,7 @@ public sealed class ReplicationRoleTests(SecuredPostgresFixture fixture)
         try
         {
             var publisherLogs = new LogSink();
-            var publisher = await TestHost.StartAsync(schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
+            var publisher = await HardeningHost.StartAsync(schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
             {
                 ReplicationScenario.Replication(o);
                 o.ConnectionString = ReplicationScenario.WithSearchPath(roles.ConnectionString(roles.Publisher), schema);
@@ -92,7 +92,7 @@ public sealed class ReplicationRoleTests(SecuredPostgresFixture fixture)
             }
             finally
             {
-                await TestHost.StopAsync(publisher);
+                await HardeningHost.StopAsync(publisher);
             }
 
             Assert.DoesNotContain(relayLogs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal) || l.StartsWith("Warning", StringComparison.Ordinal));
@@ -100,7 +100,7 @@ public sealed class ReplicationRoleTests(SecuredPostgresFixture fixture)
         }
         finally
         {
-            await TestHost.StopAsync(relay);
+            await HardeningHost.StopAsync(relay);
         }
     }
 
@@ -112,7 +112,7 @@ public sealed class ReplicationRoleTests(SecuredPostgresFixture fixture)
         await fixture.ExecuteAsync($"ALTER ROLE \"{roles.Relay}\" REPLICATION");
 
         // Only the owner may create the publication over its tables; the relay role's startup cannot, and says what to do.
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => TestHost.StartAsync(schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => HardeningHost.StartAsync(schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
         {
             ReplicationScenario.Replication(o);
             o.ConnectionString = ReplicationScenario.WithSearchPath(roles.ConnectionString(roles.Relay), schema);

@@ -47,7 +47,7 @@ public sealed class ReplicationSecretTests(SecuredPostgresFixture fixture)
         Exception? startup = null;
         try
         {
-            var host = await TestHost.StartAsync(schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
+            var host = await HardeningHost.StartAsync(schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
             {
                 ReplicationScenario.Replication(o);
                 o.ConnectionString = dataSourceFails ? wrong.ConnectionString : right;
@@ -63,7 +63,7 @@ public sealed class ReplicationSecretTests(SecuredPostgresFixture fixture)
             }
             finally
             {
-                await TestHost.StopAsync(host);
+                await HardeningHost.StopAsync(host);
             }
         }
         catch (Exception e) when (e is not Xunit.Sdk.XunitException)

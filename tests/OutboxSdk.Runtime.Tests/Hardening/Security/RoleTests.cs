@@ -20,7 +20,7 @@ public sealed class RoleTests(SecuredPostgresFixture fixture)
     {
         await using var roles = await Roles.CreateAsync(fixture, PostgresFixture.NewName());
         var logs = new LogSink();
-        var publisher = await TestHost.StartAsync(roles.Schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
+        var publisher = await HardeningHost.StartAsync(roles.Schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
         {
             o.ConnectionString = roles.ConnectionString(roles.Publisher);
             o.ApplyMigrations = false;
@@ -28,7 +28,7 @@ public sealed class RoleTests(SecuredPostgresFixture fixture)
         }, logs);
         await using var app = NpgsqlDataSource.Create(roles.ConnectionString(roles.Publisher));
         await Publisher.PublishAsync(publisher, app, new Ping("p", 0), new Ping("p", 1));
-        await TestHost.StopAsync(publisher);
+        await HardeningHost.StopAsync(publisher);
         Assert.Equal(2L, await fixture.ScalarAsync<long>($"SELECT count(*) FROM \"{roles.Schema}\".messages"));
 
         string s = $"\"{roles.Schema}\"";
@@ -67,21 +67,21 @@ public sealed class RoleTests(SecuredPostgresFixture fixture)
         await using var roles = await Roles.CreateAsync(fixture, PostgresFixture.NewName());
         await using var app = NpgsqlDataSource.Create(roles.ConnectionString(roles.Publisher));
         var logs = new LogSink();
-        var relay = await TestHost.StartAsync(roles.Schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
+        var relay = await HardeningHost.StartAsync(roles.Schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
         {
             o.ConnectionString = roles.ConnectionString(roles.Relay);
             o.ApplyMigrations = false;
         }, logs);
         try
         {
-            var publisher = await TestHost.StartAsync(roles.Schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
+            var publisher = await HardeningHost.StartAsync(roles.Schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
             {
                 o.ConnectionString = roles.ConnectionString(roles.Publisher);
                 o.ApplyMigrations = false;
                 o.RunRelay = false;
             });
             await Publisher.PublishAsync(publisher, app, new Ping("r", 0));
-            await TestHost.StopAsync(publisher);
+            await HardeningHost.StopAsync(publisher);
 
             // A payload that is not Avro, written by the publisher role as a buggy writer would.
             await using (var command = app.CreateCommand(
@@ -115,7 +115,7 @@ public sealed class RoleTests(SecuredPostgresFixture fixture)
         }
         finally
         {
-            await TestHost.StopAsync(relay);
+            await HardeningHost.StopAsync(relay);
         }
     }
 
@@ -126,7 +126,7 @@ public sealed class RoleTests(SecuredPostgresFixture fixture)
         // channel installs the trigger's function for it at startup, which only the tables' owner may do.
         await using var roles = await Roles.CreateAsync(fixture, PostgresFixture.NewName());
         var logs = new LogSink();
-        var relay = await TestHost.StartAsync(roles.Schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
+        var relay = await HardeningHost.StartAsync(roles.Schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
         {
             o.ConnectionString = roles.ConnectionString(roles.Relay);
             o.ApplyMigrations = false;
@@ -140,7 +140,7 @@ public sealed class RoleTests(SecuredPostgresFixture fixture)
         }
         finally
         {
-            await TestHost.StopAsync(relay);
+            await HardeningHost.StopAsync(relay);
         }
     }
 }

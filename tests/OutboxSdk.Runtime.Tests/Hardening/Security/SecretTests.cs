@@ -20,7 +20,7 @@ public sealed class SecretTests(SecuredPostgresFixture fixture)
         var connectionString = new NpgsqlConnectionStringBuilder(roles.ConnectionString(roles.Relay)) { Password = Password }.ConnectionString;
         var logs = new LogSink();
 
-        var e = await Assert.ThrowsAnyAsync<Exception>(() => TestHost.StartAsync(roles.Schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => HardeningHost.StartAsync(roles.Schema, s => s.AddOutboxSdkHardeningTestsOutboxTypes(), o =>
         {
             o.ConnectionString = connectionString;
             o.ApplyMigrations = false;
@@ -36,7 +36,7 @@ public sealed class SecretTests(SecuredPostgresFixture fixture)
     {
         var connectionString = $"Host=127.0.0.1;Username=app;Password={Password};Port=not-a-port";
 
-        var e = Assert.Throws<OptionsValidationException>(() => TestHost.Build("s", s => { }, o => o.ConnectionString = connectionString).Services.GetService(typeof(IOptions<OutboxSdk.Hosting.OutboxOptions>)) is IOptions<OutboxSdk.Hosting.OutboxOptions> options ? options.Value : null);
+        var e = Assert.Throws<OptionsValidationException>(() => HardeningHost.Build("s", s => { }, o => o.ConnectionString = connectionString).Services.GetService(typeof(IOptions<OutboxSdk.Hosting.OutboxOptions>)) is IOptions<OutboxSdk.Hosting.OutboxOptions> options ? options.Value : null);
 
         Assert.Contains("ConnectionString", e.Message, StringComparison.Ordinal);
         AssertNoSecret(e.ToString(), connectionString);
