@@ -7,6 +7,8 @@ namespace OutboxSdk.FaultTests;
 /// processes while a fault strikes again and again, then checks the ledger: nothing committed lost, nothing rolled
 /// back delivered, per-key order kept, no effect twice, poison messages in dead letters with their error.
 /// </summary>
+[Trait("Category", "Slow")]
+[Trait("Group", "Faults")]
 [Collection(FaultClusterCollection.Name)]
 public sealed class FaultScenarioTests(FaultCluster cluster, ITestOutputHelper output)
 {

@@ -8,6 +8,8 @@ namespace OutboxSdk.Packaging.Tests;
 /// `dotnet pack src/OutboxSdk` yields a feed from which a brand-new project, outside the repository and its
 /// Directory.*.props, restores OutboxSdk, gets the generator, and serializes an annotated record.
 /// </summary>
+[Trait("Category", "Slow")]
+[Trait("Group", "Packaging")]
 public sealed class PackageTests
 {
     private const string Version = PackedFeed.Version;

@@ -22,6 +22,8 @@ public sealed class AvscTestDataFactAttribute : FactAttribute
 /// round-trips every type without loss, so an interop failure elsewhere points at our code, not the bridge.
 /// None of these touch OutboxSdk.Avro.
 /// </summary>
+[Trait("Category", "Slow")]
+[Trait("Group", "Interop")]
 [Collection(AvscBridge.CollectionName)]
 public sealed class AvscBridgeSelfTests(AvscBridge bridge)
 {

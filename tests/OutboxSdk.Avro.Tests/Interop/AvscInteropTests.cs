@@ -14,6 +14,8 @@ namespace OutboxSdk.Avro.Tests.Interop;
 /// (read back with our schema): maps order-insensitively, floats by value, any NaN equal to any NaN.
 /// Each bridge call starts node (~150 ms), so every call carries a whole batch.
 /// </summary>
+[Trait("Category", "Slow")]
+[Trait("Group", "Interop")]
 [Collection(AvscBridge.CollectionName)]
 public sealed class AvscInteropTests(AvscBridge bridge)
 {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using OutboxSdk.Generated;
+using OutboxSdk.Registration;
 using OutboxSdk.Hosting;
 using OutboxSdk.Outbox;
 using OutboxSdk.Runtime.Tests.Infrastructure;
@@ -167,7 +167,7 @@ public sealed class DataSourceResolutionTests(PostgresFixture db)
         var schema = PostgresFixture.NewSchemaName();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddOutbox(o => { o.ConnectionString = db.ConnectionString; o.Schema = schema; o.RunRelay = false; });
-        builder.Services.AddOutboxSdkRuntimeTestsOutboxTypes();
+        builder.Services.AddOutboxTypes(AreaRegistrations.Runtime);
         using var host = builder.Build();
         await host.StartAsync();
 

@@ -117,7 +117,7 @@ public sealed class SchemaRegistryTests(PostgresFixture db) : IAsyncLifetime
     private async Task<OutboxSchemaRegistry> RegistryAsync(bool migrate)
     {
         var services = new ServiceCollection();
-        services.AddOutboxSdkRuntimeTestsOutboxTypes();
+        services.AddOutboxTypes(AreaRegistrations.Runtime);
         var types = services.BuildServiceProvider().GetRequiredService<OutboxTypeRegistry>();
         if (migrate)
         {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
-using OutboxSdk.Generated;
+using OutboxSdk.Registration;
 using OutboxSdk.Hosting;
 using OutboxSdk.Observability;
 using OutboxSdk.Outbox;
@@ -108,18 +108,13 @@ public sealed class EndToEndTests(PostgresFixture fixture)
         }
     }
 
-    private static async Task<IHost> StartAsync(NpgsqlDataSource dataSource)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSingleton<E2EProbe>();
-        builder.Services.AddOutboxSdkRuntimeTestsOutboxTypes();
-        builder.Services.AddOutbox(o =>
-        {
-            o.DataSource = dataSource;
-            o.Schema = PostgresFixture.NewSchemaName();
-        });
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
+    private static Task<IHost> StartAsync(NpgsqlDataSource dataSource) =>
+        TestHost.StartAsync(
+            o =>
+            {
+                o.DataSource = dataSource;
+                o.Schema = PostgresFixture.NewSchemaName();
+            },
+            services => services.AddOutboxTypes(AreaRegistrations.Runtime),
+            services => services.AddSingleton<E2EProbe>());
 }

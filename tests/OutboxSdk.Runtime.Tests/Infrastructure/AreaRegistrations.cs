@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+using OutboxSdk.Generated;
+using OutboxSdk.Registration;
+using OutboxSdk.TestSupport;
+
+namespace OutboxSdk.Runtime.Tests.Infrastructure;
+
+/// <summary>
+/// Each area's share of this assembly's generated registration (<see cref="AreaRegistration"/>): a relay started by
+/// the Replication tests subscribes to their [ChangeFeed] entity only, not to the change-feed or hardening tests'.
+/// The <c>Add…OutboxTypes()</c> extensions keep the names the areas' own assemblies generated.
+/// </summary>
+public static class AreaRegistrations
+{
+    private static IOutboxGeneratedRegistration Assembly => OutboxSdkRuntimeTestsOutboxRegistration.Instance;
+
+    /// <summary>Core/ and EndToEnd/.</summary>
+    public static AreaRegistration Runtime { get; } = AreaRegistration.Of(Assembly, "OutboxSdk.Runtime.Tests");
+
+    public static AreaRegistration Relay { get; } = AreaRegistration.Of(Assembly, "Relay.Tests");
+
+    public static AreaRegistration Replication { get; } = AreaRegistration.Of(Assembly, "Replication.Tests");
+
+    public static AreaRegistration ChangeFeed { get; } = AreaRegistration.Of(Assembly, "OutboxSdk.ChangeFeed.Tests", "ChangeFeedTests");
+
+    public static AreaRegistration Operations { get; } = AreaRegistration.Of(Assembly, "Operations.Tests");
+
+    public static AreaRegistration Hardening { get; } = AreaRegistration.Of(Assembly, "Hardening.Tests", "Hardening.Evolution.V2");
+
+    public static IServiceCollection AddOutboxSdkRelayTestsOutboxTypes(this IServiceCollection services) => services.AddOutboxTypes(Relay);
+
+    public static IServiceCollection AddOutboxSdkReplicationTestsOutboxTypes(this IServiceCollection services) => services.AddOutboxTypes(Replication);
+
+    public static IServiceCollection AddOutboxSdkChangeFeedTestsOutboxTypes(this IServiceCollection services) => services.AddOutboxTypes(ChangeFeed);
+
+    public static IServiceCollection AddOutboxSdkOperationsTestsOutboxTypes(this IServiceCollection services) => services.AddOutboxTypes(Operations);
+
+    public static IServiceCollection AddOutboxSdkHardeningTestsOutboxTypes(this IServiceCollection services) => services.AddOutboxTypes(Hardening);
+}
