@@ -1,35 +1,12 @@
 namespace OutboxSdk.Observability;
 
 /// <summary>Refreshes the backlog gauges on its own timer; a failed query is logged and retried next turn.</summary>
-internal sealed partial class BacklogSampler(
-    BacklogMonitor monitor, IOptions<OutboxHealthOptions> options, TimeProvider time, ILogger<BacklogSampler> logger) : BackgroundService
+internal sealed class BacklogSampler(
+    BacklogMonitor monitor, IOptions<OutboxHealthOptions> options, TimeProvider time, ILogger<BacklogSampler> logger) : PeriodicJob(time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = options.Value.BacklogSampleInterval;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await monitor.MeasureAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                ObservabilityLog.BacklogSampleFailed(logger, monitor.Schema, e);
-            }
+    protected override TimeSpan Interval => options.Value.BacklogSampleInterval;
 
-            try
-            {
-                await Task.Delay(interval, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => monitor.MeasureAsync(cancellationToken);
+
+    protected override void Failed(Exception exception) => ObservabilityLog.BacklogSampleFailed(logger, monitor.Schema, exception);
 }

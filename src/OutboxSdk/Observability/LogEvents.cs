@@ -1,8 +1,8 @@
 namespace OutboxSdk.Observability;
 
 /// <summary>
-/// Every event id the SDK logs with, in one place so ids never collide. Each area owns a range of 1000 and adds
-/// its ids here, in its range, for its <c>[LoggerMessage]</c> methods.
+/// Every event id the SDK logs with, in one place so ids never collide; the messages are in LogCatalogue.cs. Each
+/// area owns a range of 1000 and adds its ids here, in its range, for its <c>[LoggerMessage]</c> methods.
 /// </summary>
 internal static class LogEvents
 {
@@ -10,12 +10,12 @@ internal static class LogEvents
     // 2000-2999 write path (IOutbox)
     // 3000-3999 relay: the delivery engine (3000-3099), the Notify source (3100-3199)
     // 4000-4999 failures (retries, dead letters, replay)
-    // 5000-5999 change feed and replication (5000-5099: the WAL source, Sources/Wal/ReplicationLog;
-    //           5100-5199: slot operations and WAL safety, Operations/OperationsLog)
+    // 5000-5999 change feed and replication (5000-5099: the WAL source, WalLog;
+    //           5100-5199: slot operations and WAL safety, OperationsLog)
     // 6000-6999 observability (health, backlog)
     // 7000-7999 retention (partitions)
 
-    // 3000-3099: the delivery engine, whatever the source (Delivery/DeliveryLog)
+    // 3000-3099: the delivery engine, whatever the source (DeliveryLog)
 
     /// <summary>The relay's session failed; the hosted loop starts it again after a backoff.</summary>
     public const int RelayFaulted = 3000;
@@ -81,13 +81,13 @@ internal static class LogEvents
     /// <summary>The role does not own the outbox tables, so it leaves retention to the owner's process.</summary>
     public const int RetentionNotOwner = 7006;
 
-    // 1100-1199: migrations (Migrations/MigrationLog)
+    // 1100-1199: migrations (MigrationLog)
     public const int MigrationApplied = 1100;
     public const int MigrationUpToDate = 1101;
     public const int MigrationNewerDatabase = 1102;
     public const int MigrationSchemasRegistered = 1103;
 
-    // 3100-3199: the Notify source (Sources/Notify/RelayLog)
+    // 3100-3199: the Notify source (NotifyLog)
     public const int NotifyActive = 3100;
     public const int NotifyStandby = 3101;
     public const int NotifyMessageMissing = 3102;
@@ -96,7 +96,7 @@ internal static class LogEvents
     public const int NotifyTriggerChannelInstalled = 3105;
     public const int NotifyQueueTriggerEnabled = 3106;
 
-    // 5000-5099: the WAL source (Sources/Wal/ReplicationLog)
+    // 5000-5099: the WAL source (WalLog)
     public const int WalStreaming = 5000;
     public const int WalStandby = 5001;
     public const int WalSlotCreated = 5004;
@@ -114,7 +114,7 @@ internal static class LogEvents
     public const int WalNotifyQueueNotEmpty = 5091;
     public const int WalQueueTriggerNotDisabled = 5092;
 
-    // 5100-5199: slot operations and WAL safety (Operations/OperationsLog)
+    // 5100-5199: slot operations and WAL safety (OperationsLog)
     public const int SlotRetainedWalHigh = 5100;
     public const int SlotRetainedWalNormal = 5101;
     public const int SlotLostStopping = 5102;

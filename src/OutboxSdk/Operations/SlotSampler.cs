@@ -1,5 +1,3 @@
-using OutboxSdk.Sources.Wal;
-
 namespace OutboxSdk.Operations;
 
 /// <summary>
@@ -7,39 +5,13 @@ namespace OutboxSdk.Operations;
 /// connection, off the stream's path, in every process of a Replication-mode outbox; a failed query is logged and
 /// retried next turn.
 /// </summary>
-internal sealed class SlotSampler(SlotMonitor monitor, IOptions<OutboxHealthOptions> options, TimeProvider time) : BackgroundService
+internal sealed class SlotSampler(SlotMonitor monitor, IOptions<OutboxHealthOptions> options, TimeProvider time) : PeriodicJob(time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!monitor.Enabled)
-        {
-            return;
-        }
+    protected override TimeSpan Interval => options.Value.BacklogSampleInterval;
 
-        var interval = options.Value.BacklogSampleInterval;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await monitor.MeasureAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                OperationsLog.SampleFailed(monitor.Logger, monitor.Slot, e);
-            }
+    protected override bool Enabled => monitor.Enabled;
 
-            try
-            {
-                await Task.Delay(interval, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => monitor.MeasureAsync(cancellationToken);
+
+    protected override void Failed(Exception exception) => OperationsLog.SampleFailed(monitor.Logger, monitor.Slot, exception);
 }

@@ -9,36 +9,15 @@ internal sealed class RetentionService(
     IBacklogProbe probe,
     IOptions<OutboxOptions> options,
     TimeProvider time,
-    ILogger<RetentionService> logger) : BackgroundService
+    ILogger<RetentionService> logger) : PeriodicJob(time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var outbox = options.Value;
-        var retention = outbox.Retention;
-        var maintainer = new PartitionMaintainer(outbox.Schema, retention.Window, retention.PartitionInterval, probe, logger);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await maintainer.RunAsync(dataSource.DataSource, time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                RetentionLog.Failed(logger, outbox.Schema, e);
-            }
+    private readonly PartitionMaintainer _maintainer = new(
+        options.Value.Schema, options.Value.Retention.Window, options.Value.Retention.PartitionInterval, probe, logger);
 
-            try
-            {
-                await Task.Delay(retention.CheckInterval, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override TimeSpan Interval => options.Value.Retention.CheckInterval;
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) =>
+        _maintainer.RunAsync(dataSource.DataSource, Time.GetUtcNow(), cancellationToken);
+
+    protected override void Failed(Exception exception) => RetentionLog.Failed(logger, options.Value.Schema, exception);
 }

@@ -25,6 +25,9 @@ public static class AreaRegistrations
 
     public static AreaRegistration Operations { get; } = AreaRegistration.Of(Assembly, "Operations.Tests");
 
+    /// <summary>The delivery contract suite, run once per mode.</summary>
+    public static AreaRegistration Contract { get; } = AreaRegistration.Of(Assembly, "Contract.Tests");
+
     public static AreaRegistration Hardening { get; } = AreaRegistration.Of(Assembly, "Hardening.Tests", "Hardening.Evolution.V2");
 
     public static IServiceCollection AddOutboxSdkRelayTestsOutboxTypes(this IServiceCollection services) => services.AddOutboxTypes(Relay);

@@ -40,3 +40,10 @@ public sealed class SmallWalTrackedCollection : ICollectionFixture<SmallWalTrack
 {
     public const string Name = "small-wal-tracked";
 }
+
+/// <summary>The delivery contract suite: its own cluster, so it runs beside the other areas (plain settings).</summary>
+[CollectionDefinition(Name)]
+public sealed class ContractPostgresCollection : ICollectionFixture<PostgresFixture>
+{
+    public const string Name = "postgres-contract";
+}

@@ -100,7 +100,7 @@ internal sealed class NotifyDelivery(QueueLedger ledger, DeliveryWriter writer, 
                 var claimed = group[i];
                 if (claimed.Message is not { } message)
                 {
-                    RelayLog.MessageMissing(logger, claimed.Id); // dequeued, and so completed, with the rest
+                    NotifyLog.MessageMissing(logger, claimed.Id); // dequeued, and so completed, with the rest
                     done.Add(i);
                     continue;
                 }

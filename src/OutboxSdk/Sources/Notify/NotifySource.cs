@@ -53,12 +53,12 @@ internal sealed class NotifySource : IRelaySource
             {
                 if (await RelayTrigger.EnsureChannelAsync(connection, _sql, stopping).ConfigureAwait(false))
                 {
-                    RelayLog.TriggerChannelInstalled(_logger, _sql.Schema, _options.EffectiveNotifyChannel);
+                    NotifyLog.TriggerChannelInstalled(_logger, _sql.Schema, _options.EffectiveNotifyChannel);
                 }
 
                 if (await RelayTrigger.EnableQueueAsync(connection, _sql, stopping).ConfigureAwait(false))
                 {
-                    RelayLog.QueueTriggerEnabled(_logger, _sql.Schema);
+                    NotifyLog.QueueTriggerEnabled(_logger, _sql.Schema);
                 }
 
                 _triggerReady = true;
@@ -79,7 +79,7 @@ internal sealed class NotifySource : IRelaySource
             _heartbeat?.Beat(); // a standby relay is alive too
             if (!standbyLogged)
             {
-                RelayLog.Standby(_logger, _sql.Schema, _options.PollInterval);
+                NotifyLog.Standby(_logger, _sql.Schema, _options.PollInterval);
                 standbyLogged = true;
             }
 
@@ -97,7 +97,7 @@ internal sealed class NotifySource : IRelaySource
         try
         {
             await PgCommand.ExecuteAsync(connection, "LISTEN " + Schema.OutboxSchema.QuoteIdentifier(_options.EffectiveNotifyChannel), stoppingToken).ConfigureAwait(false);
-            RelayLog.Active(_logger, _sql.Schema, _options.EffectiveNotifyChannel);
+            NotifyLog.Active(_logger, _sql.Schema, _options.EffectiveNotifyChannel);
             connected();
             pump = PumpNotificationsAsync(connection, leading.Token);
             while (true)

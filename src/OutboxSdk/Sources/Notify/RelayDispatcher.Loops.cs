@@ -73,7 +73,7 @@ internal sealed partial class RelayDispatcher
                 {
                     if (e is not OperationCanceledException || !stopping.IsCancellationRequested)
                     {
-                        RelayLog.DeliveryFaulted(logger, string.Join(", ", keys.Select(k => ClaimedMessage.DescribeKey(k.Queue.Key))), e);
+                        NotifyLog.DeliveryFaulted(logger, string.Join(", ", keys.Select(k => ClaimedMessage.DescribeKey(k.Queue.Key))), e);
                     }
 
                     // Stopping, or a fault: whatever completed was committed; the rest stays queued in the database.

@@ -97,7 +97,7 @@ internal sealed partial class RelayDispatcher(QueueLedger ledger, NpgsqlDataSour
             }
         }
 
-        RelayLog.Claimed(logger, claimed.Count);
+        NotifyLog.Claimed(logger, claimed.Count);
         return claimed.Count == limit;
     }
 

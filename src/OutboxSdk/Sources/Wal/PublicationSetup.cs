@@ -47,7 +47,7 @@ internal static class PublicationSetup
         {
             var list = string.Join(", ", tables.Select(Qualified));
             await PgCommand.ExecuteAsync(connection, $"CREATE PUBLICATION {quoted} FOR TABLE {list} WITH (publish = '{Publish}', publish_via_partition_root = true)", cancellationToken).ConfigureAwait(false);
-            ReplicationLog.PublicationCreated(logger, publication, list);
+            WalLog.PublicationCreated(logger, publication, list);
             return;
         }
 
@@ -56,13 +56,13 @@ internal static class PublicationSetup
         {
             var list = string.Join(", ", missing.Select(Qualified));
             await PgCommand.ExecuteAsync(connection, $"ALTER PUBLICATION {quoted} ADD TABLE {list}", cancellationToken).ConfigureAwait(false);
-            ReplicationLog.PublicationAltered(logger, publication, "added " + list);
+            WalLog.PublicationAltered(logger, publication, "added " + list);
         }
 
         if (settingsRight == false)
         {
             await PgCommand.ExecuteAsync(connection, $"ALTER PUBLICATION {quoted} SET (publish = '{Publish}', publish_via_partition_root = true)", cancellationToken).ConfigureAwait(false);
-            ReplicationLog.PublicationAltered(logger, publication, $"publish = '{Publish}', publish_via_partition_root = true");
+            WalLog.PublicationAltered(logger, publication, $"publish = '{Publish}', publish_via_partition_root = true");
         }
     }
 

@@ -122,7 +122,7 @@ internal sealed class ReplicationConsumer(
                         _state.Streaming = true;
                         Streamed = true;
                         _state.StoppedReason = null;
-                        ReplicationLog.Streaming(_logger, names.Slot, names.Publication, delivery.Ledger.Durable.ToString());
+                        WalLog.Streaming(_logger, names.Slot, names.Publication, delivery.Ledger.Durable.ToString());
                     }
 
                     context.Heartbeat?.Beat();

@@ -61,19 +61,19 @@ internal static class ReplicationSetup
             var altered = await RelayQueueSwitch.SetAsync(connection, schema, enabled: false, cancellationToken).ConfigureAwait(false);
             if (altered > 0)
             {
-                ReplicationLog.QueueTriggerDisabled(logger, altered, schema);
+                WalLog.QueueTriggerDisabled(logger, altered, schema);
             }
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {
-            ReplicationLog.QueueTriggerNotDisabled(logger, schema, e.MessageText);
+            WalLog.QueueTriggerNotDisabled(logger, schema, e.MessageText);
         }
 
         try
         {
             if (await RelayQueueSwitch.PendingAsync(connection, schema, cancellationToken).ConfigureAwait(false) is > 0 and var pending)
             {
-                ReplicationLog.NotifyQueueNotEmpty(logger, pending, schema);
+                WalLog.NotifyQueueNotEmpty(logger, pending, schema);
             }
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
@@ -131,7 +131,7 @@ internal static class ReplicationSetup
             // Our own slot whose snapshot was interrupted: the snapshot can only be taken at a slot's creation. A gap
             // replay it was doing kept its bound in the position row (ReplicationSql.AdvancePosition): done again.
             var gap = interrupted.HasCommitTime ? interrupted.Bound : (DateTime?)null;
-            ReplicationLog.SlotLost(logger, slot, "its initial snapshot did not complete; dropping it and creating it again with a new snapshot");
+            WalLog.SlotLost(logger, slot, "its initial snapshot did not complete; dropping it and creating it again with a new snapshot");
             await PgCommand.ExecuteAsync(connection, "SELECT pg_drop_replication_slot($1)", cancellationToken, slot).ConfigureAwait(false);
             await createWithSnapshot(slot, gap, cancellationToken).ConfigureAwait(false);
             return;
@@ -181,12 +181,12 @@ internal static class ReplicationSetup
 
         if (plugin is not null)
         {
-            ReplicationLog.SlotLost(logger, slot, "dropping the lost slot and creating a new one (SnapshotMode.WhenNeeded)");
+            WalLog.SlotLost(logger, slot, "dropping the lost slot and creating a new one (SnapshotMode.WhenNeeded)");
             await PgCommand.ExecuteAsync(connection, "SELECT pg_drop_replication_slot($1)", cancellationToken, slot).ConfigureAwait(false);
         }
         else if (known)
         {
-            ReplicationLog.SlotLost(logger, slot, "creating a new one (SnapshotMode.WhenNeeded)");
+            WalLog.SlotLost(logger, slot, "creating a new one (SnapshotMode.WhenNeeded)");
         }
 
         if (viaSnapshot && createWithSnapshot is not null)
@@ -197,7 +197,7 @@ internal static class ReplicationSetup
         {
             var lsn = await PgCommand.ScalarAsync(connection, "SELECT lsn::text FROM pg_create_logical_replication_slot($1, 'pgoutput')", cancellationToken, slot).ConfigureAwait(false);
             await ResetPositionAsync(connection, sql, slot, snapshotDone: true, cancellationToken).ConfigureAwait(false);
-            ReplicationLog.SlotCreated(logger, slot, lsn?.ToString() ?? "?");
+            WalLog.SlotCreated(logger, slot, lsn?.ToString() ?? "?");
         }
 
         if (plugin is not null || known)

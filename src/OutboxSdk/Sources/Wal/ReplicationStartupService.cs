@@ -40,7 +40,7 @@ internal sealed class ReplicationStartupService(IOptions<OutboxOptions> options,
             }
             else if (!await ReplicationSetup.SlotExistsAsync(runtime.Context.DataSource, runtime.Names.Slot, cancellationToken).ConfigureAwait(false))
             {
-                ReplicationLog.PublisherBeforeSlot(runtime.Logger, runtime.Names.Slot, "its initial snapshot is the relay's to take");
+                WalLog.PublisherBeforeSlot(runtime.Logger, runtime.Names.Slot, "its initial snapshot is the relay's to take");
             }
         }
         catch (SlotLostException e)
@@ -53,13 +53,13 @@ internal sealed class ReplicationStartupService(IOptions<OutboxOptions> options,
         {
             // A name taken by another plugin: the relay reports it and refuses to start; the publisher still publishes
             // (its messages wait in the table or the WAL).
-            ReplicationLog.PublisherBeforeSlot(runtime.Logger, runtime.Names.Slot, e.Message);
+            WalLog.PublisherBeforeSlot(runtime.Logger, runtime.Names.Slot, e.Message);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {
             if (!await ReplicationSetup.SlotExistsAsync(runtime.Context.DataSource, runtime.Names.Slot, cancellationToken).ConfigureAwait(false))
             {
-                ReplicationLog.PublisherBeforeSlot(runtime.Logger, runtime.Names.Slot, "this role may not create it (" + e.MessageText + ")");
+                WalLog.PublisherBeforeSlot(runtime.Logger, runtime.Names.Slot, "this role may not create it (" + e.MessageText + ")");
             }
         }
     }

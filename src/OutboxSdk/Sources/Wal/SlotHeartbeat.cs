@@ -56,13 +56,13 @@ internal sealed class SlotHeartbeat(WalDeliveryContext context, ReplicationNames
                     // 57P03, the server is shutting down: a fast shutdown waits for this session's walsender, which
                     // waits for the slot's confirmation of WAL the relay never acknowledges (the shutdown checkpoint).
                     // Ending the session lets the server stop; the relay reconnects once it is back.
-                    ReplicationLog.HeartbeatFailed(context.Logger, names.Slot, e);
+                    WalLog.HeartbeatFailed(context.Logger, names.Slot, e);
                     await stream.CancelAsync().ConfigureAwait(false);
                     return;
                 }
                 catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
                 {
-                    ReplicationLog.HeartbeatFailed(context.Logger, names.Slot, e);
+                    WalLog.HeartbeatFailed(context.Logger, names.Slot, e);
                 }
             }
 

@@ -28,7 +28,7 @@ internal sealed class SnapshotRunner(WalDeliveryContext context, IChangeSink sin
         {
             var created = await replication.CreatePgOutputReplicationSlot(slot, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
-            ReplicationLog.SlotCreated(context.Logger, slot, created.ConsistentPoint.ToString());
+            WalLog.SlotCreated(context.Logger, slot, created.ConsistentPoint.ToString());
             // The gap's bound stays in the position row until the snapshot completes, for a retry (ReplicationSql.AdvancePosition).
             await ExecuteAsync(context.Sql.ResetPosition, cancellationToken, slot, DBNull.Value, gapFrom is { } bound ? (object)DateTime.SpecifyKind(bound, DateTimeKind.Utc) : DBNull.Value)
                 .ConfigureAwait(false);
@@ -80,7 +80,7 @@ internal sealed class SnapshotRunner(WalDeliveryContext context, IChangeSink sin
                         await delivery.FlushAsync(cancellationToken).ConfigureAwait(false);
                         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                         await ExecuteAsync(context.Sql.CompleteSnapshot, cancellationToken, slot, taken).ConfigureAwait(false);
-                        ReplicationLog.SnapshotDelivered(context.Logger, slot, rows);
+                        WalLog.SnapshotDelivered(context.Logger, slot, rows);
                     }
                 }
             }

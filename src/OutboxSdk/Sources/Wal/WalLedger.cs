@@ -53,7 +53,7 @@ internal sealed class WalLedger(NpgsqlDataSource dataSource, ReplicationSql sql,
             return false;
         }
 
-        ReplicationLog.Replayed(logger, position.ToString(), Durable.ToString());
+        WalLog.Replayed(logger, position.ToString(), Durable.ToString());
         return true;
     }
 
@@ -92,7 +92,7 @@ internal sealed class WalLedger(NpgsqlDataSource dataSource, ReplicationSql sql,
     /// <summary>Another consumer committed the pending position first: continue from where it got.</summary>
     public async Task PositionTakenAsync(CancellationToken cancellationToken)
     {
-        ReplicationLog.PositionTaken(logger, state.Slot, (Pending ?? Durable).ToString());
+        WalLog.PositionTaken(logger, state.Slot, (Pending ?? Durable).ToString());
         await LoadAsync(cancellationToken).ConfigureAwait(false);
     }
 

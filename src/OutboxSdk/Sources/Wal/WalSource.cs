@@ -59,13 +59,13 @@ internal sealed class WalSource(IOptions<OutboxOptions> options, ReplicationRunt
                 _context.Heartbeat?.Beat();
                 if (!_standbyLogged)
                 {
-                    ReplicationLog.Standby(_context.Logger, runtime.Names.Slot, _options.Replication.StandbyRetryInterval);
+                    WalLog.Standby(_context.Logger, runtime.Names.Slot, _options.Replication.StandbyRetryInterval);
                     _standbyLogged = true;
                 }
 
                 return SessionEnd.StandBy(_options.Replication.StandbyRetryInterval);
             case IncompatibleRelationException e:
-                ReplicationLog.IncompatibleRelation(_context.Logger, _context.State.LastProcessed.ToString(), e.Message);
+                WalLog.IncompatibleRelation(_context.Logger, _context.State.LastProcessed.ToString(), e.Message);
                 _context.State.StoppedReason = e.Message;
                 Stops.Add(1, new KeyValuePair<string, object?>(OutboxTelemetry.SchemaTag, _options.Schema));
                 return SessionEnd.Stop;
