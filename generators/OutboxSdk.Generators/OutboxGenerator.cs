@@ -55,8 +55,11 @@ public sealed class OutboxGenerator : IIncrementalGenerator
                 static (ctx, ct) => TypeParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, (TypeDeclarationSyntax)ctx.TargetNode, ctx.Attributes[0], RootKind.ChangeFeed, ct))
             .WithTrackingName(Steps.ChangeFeeds);
 
-        context.RegisterSourceOutput(messages, EmitRoot);
-        context.RegisterSourceOutput(changeFeeds, EmitRoot);
+        // A message is a MediatR notification: the partial part says so when the compilation has MediatR's
+        // INotification (the OutboxSdk package brings MediatR.Contracts), so handlers compile without the user writing it.
+        var notification = context.CompilationProvider.Select(static (compilation, _) => compilation.GetTypeByMetadataName(KnownAttributes.Notification) is not null);
+        context.RegisterSourceOutput(messages.Combine(notification), static (ctx, pair) => EmitRoot(ctx, pair.Left, pair.Right));
+        context.RegisterSourceOutput(changeFeeds, static (ctx, root) => EmitRoot(ctx, root, false));
 
         var all = messages.Collect().Combine(changeFeeds.Collect())
             .Select(static (pair, _) => new Internal.EquatableArray<RootSpec>(pair.Left.Concat(pair.Right)))
@@ -104,7 +107,7 @@ public sealed class OutboxGenerator : IIncrementalGenerator
     /// <summary>Which OutboxSdk runtime types the compilation can use.</summary>
     private sealed record RuntimeSupport(bool ChangeFeed, bool Schemas);
 
-    private static void EmitRoot(SourceProductionContext context, RootSpec root)
+    private static void EmitRoot(SourceProductionContext context, RootSpec root, bool notification)
     {
         if (!root.CanEmit)
         {
@@ -112,7 +115,7 @@ public sealed class OutboxGenerator : IIncrementalGenerator
         }
 
         var types = AvroSchemaEmitter.Index(root.Types);
-        context.AddSource(HintName(root.Root.FullyQualifiedName, "Avro"), RootEmitter.Emit(root.Root, types));
+        context.AddSource(HintName(root.Root.FullyQualifiedName, "Avro"), RootEmitter.Emit(root.Root, types, notification));
     }
 
     private static void EmitShared(SourceProductionContext context, Internal.EquatableArray<RootSpec> roots)

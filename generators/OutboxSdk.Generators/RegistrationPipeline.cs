@@ -25,8 +25,8 @@ internal static class RegistrationPipeline
             .Select(static (compilation, _) => new RegistrationTarget(
                 compilation.AssemblyName ?? "Assembly",
                 compilation.GetTypeByMetadataName(HandlerParser.ServiceCollection) is not null
-                    && compilation.GetTypeByMetadataName(HandlerParser.NotificationHandler) is not null
-                    && compilation.GetTypeByMetadataName(HandlerParser.GeneratedRegistration) is not null))
+                    && compilation.GetTypeByMetadataName(HandlerParser.GeneratedRegistration) is not null,
+                compilation.GetTypeByMetadataName(HandlerParser.NotificationHandler) is not null))
             .WithTrackingName(OutboxGenerator.Steps.RegistrationTarget);
 
         var types = roots.Select(static (all, _) => all.Where(r => r.CanEmit).Select(Reduce).ToEquatableArray());
@@ -39,14 +39,14 @@ internal static class RegistrationPipeline
 
         context.RegisterSourceOutput(registration, static (spc, input) =>
         {
-            // Without DI, MediatR and the OutboxSdk runtime the generated code could not compile: emit and report nothing.
+            // Without DI and the OutboxSdk runtime the generated code could not compile: emit and report nothing.
             if (!input.Target.IsEnabled)
             {
                 return;
             }
 
             spc.AddSource(RegistrationEmitter.ClassName(input.Target.AssemblyName) + ".g.cs",
-                RegistrationEmitter.Emit(input.Target.AssemblyName, input.Types, input.Handlers));
+                RegistrationEmitter.Emit(input.Target.AssemblyName, input.Types, input.Handlers, input.Target.HasMediatR));
         });
 
         // Diagnostics are reported against the compilation's own syntax trees: a location made from a file path
@@ -59,7 +59,7 @@ internal static class RegistrationPipeline
             .Combine(context.CompilationProvider);
         context.RegisterSourceOutput(diagnostics, static (spc, input) =>
         {
-            if (!input.Left.Right.IsEnabled)
+            if (!input.Left.Right.IsEnabled || !input.Left.Right.HasMediatR)
             {
                 return;
             }

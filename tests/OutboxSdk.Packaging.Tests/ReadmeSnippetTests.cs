@@ -5,7 +5,7 @@ namespace OutboxSdk.Packaging.Tests;
 
 /// <summary>
 /// Every <c>```csharp</c> block of README.md compiles, each on its own, as the Program.cs of a brand-new console
-/// project that references the packed OutboxSdk (and Microsoft.Extensions.Hosting, for <c>Host.CreateApplicationBuilder</c>;
+/// project that references the packed OutboxSdk (and Microsoft.Extensions.Hosting, for <c>Host.CreateApplicationBuilder</c>, and MediatR, for handlers;
 /// an ASP.NET Core project has it already), with warnings as errors. The projects' assembly is named <c>Shop.Api</c>,
 /// the name the README's generated call <c>AddShopApiOutboxTypes()</c> belongs to. A block that is meant as a
 /// fragment is skipped only when the line right before its fence (blank lines aside) is
@@ -27,12 +27,13 @@ public sealed partial class ReadmeSnippetTests
         var deadline = DateTime.UtcNow.AddMinutes(5);
         using var packed = PackedFeed.Pack(deadline);
         var hosting = ("Microsoft.Extensions.Hosting", PackedFeed.CentralVersion("Microsoft.Extensions.Hosting"));
+        var mediatr = ("MediatR", PackedFeed.CentralVersion("MediatR")); // what the README tells an app with handlers to add
         var solution = new StringBuilder("<Solution>\n");
         foreach (var block in compiled)
         {
             // The folder names the README line of the fence, so a compiler error points at the block.
             var name = $"ReadmeLine{block.Line}";
-            packed.WriteConsumer(name, name, block.Code, AssemblyName, hosting);
+            packed.WriteConsumer(name, name, block.Code, AssemblyName, hosting, mediatr);
             solution.Append($"  <Project Path=\"{name}/{name}.csproj\" />\n");
         }
 

@@ -1,6 +1,4 @@
-using MediatR;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using OutboxSdk.Registration;
 
 namespace OutboxSdk.TestSupport;
@@ -22,6 +20,7 @@ public sealed class AreaRegistration : IOutboxGeneratedRegistration
         Messages = [.. assembly.Messages.Where(m => InArea(m.ClrType))];
         Entities = [.. assembly.Entities.Where(e => InArea(e.ClrType))];
         Handlers = [.. assembly.Handlers.Where(h => InArea(h.HandlerType))];
+        Dispatches = [.. assembly.Dispatches.Select(d => d.Where(InArea))];
     }
 
     /// <summary>The types of <paramref name="assembly"/> in <paramref name="namespaces"/> or namespaces within them.</summary>
@@ -35,14 +34,8 @@ public sealed class AreaRegistration : IOutboxGeneratedRegistration
 
     public IReadOnlyList<NotificationHandlerType> Handlers { get; }
 
-    /// <summary>As the generated registration: each handler transient, through TryAddEnumerable.</summary>
-    public void AddHandlers(IServiceCollection services)
-    {
-        foreach (var handler in Handlers)
-        {
-            services.TryAddEnumerable(ServiceDescriptor.Transient(typeof(INotificationHandler<>).MakeGenericType(handler.NotificationType), handler.HandlerType));
-        }
-    }
+    /// <summary>The assembly's, each with the area's handler classes only.</summary>
+    public IReadOnlyList<NotificationDispatch> Dispatches { get; }
 
     private bool InArea(Type type)
     {

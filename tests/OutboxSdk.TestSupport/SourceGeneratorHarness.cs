@@ -133,11 +133,11 @@ public sealed record GeneratorRun(Compilation Input, Compilation Output, Generat
     {
         get
         {
-            const string marker = "ServiceDescriptor.Transient<global::MediatR.INotificationHandler<";
+            const string marker = "new global::OutboxSdk.Registration.NotificationHandlerType(typeof(";
             return (Registration ?? "").Split('\n')
                 .Where(line => line.Contains(marker, StringComparison.Ordinal))
-                .Select(line => line[(line.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..line.LastIndexOf(">()", StringComparison.Ordinal)].Replace("global::", "", StringComparison.Ordinal))
-                .Select(pair => pair.Split(">, ") is [var notification, var handler] ? handler + " → " + notification : pair)
+                .Select(line => line[(line.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..line.LastIndexOf("))", StringComparison.Ordinal)].Replace("global::", "", StringComparison.Ordinal))
+                .Select(pair => pair.Split("), typeof(") is [var handler, var notification] ? handler + " → " + notification : pair)
                 .ToList();
         }
     }

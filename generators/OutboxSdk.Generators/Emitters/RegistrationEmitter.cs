@@ -46,7 +46,7 @@ internal static class RegistrationEmitter
 
     public static string MethodName(string assemblyName) => "Add" + Identifier(assemblyName) + "OutboxTypes";
 
-    public static string Emit(string assemblyName, IReadOnlyList<RegisteredType> types, IReadOnlyList<HandlerSpec> handlers)
+    public static string Emit(string assemblyName, IReadOnlyList<RegisteredType> types, IReadOnlyList<HandlerSpec> handlers, bool hasMediatR = true)
     {
         var className = ClassName(assemblyName);
         var messages = types.Where(t => t.Kind == RootKind.Message).OrderBy(t => t.FullyQualifiedName, System.StringComparer.Ordinal).ToList();
@@ -81,23 +81,25 @@ internal static class RegistrationEmitter
         EmitList(w, "ChangeFeedEntityType", "Entities", entities.Select(EntityEntry));
         EmitList(w, "NotificationHandlerType", "Handlers",
             pairs.Select(p => "new " + Runtime + "NotificationHandlerType(typeof(" + p.Handler + "), typeof(" + p.Notification + "))"));
-        w.Line("/// <inheritdoc />");
-        w.Open("public void AddHandlers(" + Di + "IServiceCollection services)");
-        foreach (var (handler, notification) in pairs)
-        {
-            w.Line(Di + "Extensions.ServiceCollectionDescriptorExtensions.TryAddEnumerable(services, " + Di + "ServiceDescriptor.Transient<global::MediatR.INotificationHandler<"
-                + notification + ">, " + handler + ">());");
-        }
 
-        w.Close();
+        // How the runtime finds and calls the handlers of a notification type: compiled here, against the
+        // application's own MediatR, so the runtime references no MediatR API beyond INotification. One per type a
+        // handler here handles, and per message and change type declared here, so that handlers registered by
+        // hand (or found in another assembly) are found the same way. None without MediatR.
+        var declared = hasMediatR
+            ? messages.Select(m => m.FullyQualifiedName)
+                .Concat(entities.SelectMany(e => new[] { "global::OutboxSdk.Change<" + e.FullyQualifiedName + ">", "global::OutboxSdk.Truncated<" + e.FullyQualifiedName + ">" }))
+            : [];
+        var dispatched = pairs.Select(p => p.Notification).Concat(declared).Distinct().OrderBy(n => n, System.StringComparer.Ordinal);
+        EmitList(w, "NotificationDispatch", "Dispatches", dispatched.Select(n => DispatchEntry(n, pairs.Where(p => p.Notification == n).Select(p => p.Handler))));
         w.Close();
         w.Line();
         w.Line("/// <summary>Registers what the OutboxSdk generator found in assembly " + escapedAssembly + ".</summary>");
         w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"OutboxSdk.Generators\", \"" + GeneratorInfo.Version + "\")]");
         w.Open("public static class " + className + "Extensions");
         w.Line("/// <summary>");
-        w.Line("/// Adds the notification handlers of " + escapedAssembly + ", MediatR's mediator unless one is registered, and the");
-        w.Line("/// <see cref=\"" + Runtime.Substring("global::".Length) + "OutboxTypeRegistry\"/> with its message and entity types. Calling it again changes nothing.");
+        w.Line("/// Adds the <see cref=\"" + Runtime.Substring("global::".Length) + "OutboxTypeRegistry\"/> with the message types, entity types and");
+        w.Line("/// notification handlers of " + escapedAssembly + ". Calling it again changes nothing.");
         w.Line("/// </summary>");
         w.Line("public static " + Di + "IServiceCollection " + MethodName(assemblyName) + "(this " + Di + "IServiceCollection services) =>");
         w.Line("    " + Runtime + "OutboxRegistrationExtensions.AddOutboxTypes(services, " + className + ".Instance);");
@@ -118,6 +120,18 @@ internal static class RegistrationEmitter
 
         w.Line("};");
         w.Line();
+    }
+
+    /// <summary>
+    /// The handler classes found here (the relay creates them in the delivery's scope: nothing is registered in DI, so
+    /// an application's own AddMediatR neither duplicates nor is duplicated), then those the application registered.
+    /// </summary>
+    private static string DispatchEntry(string notification, IEnumerable<string> handlerTypes)
+    {
+        var handler = "global::MediatR.INotificationHandler<" + notification + ">";
+        var types = "new global::System.Type[] { " + string.Join(", ", handlerTypes.Select(h => "typeof(" + h + ")")) + " }";
+        return Runtime + "NotificationDispatch.Create<" + notification + ">(" + types + ", static services => " + Di + "ServiceProviderServiceExtensions.GetServices<"
+            + handler + ">(services), static (handler, notification, cancellationToken) => ((" + handler + ")handler).Handle(notification, cancellationToken))";
     }
 
     private static string MessageEntry(RegisteredType type)

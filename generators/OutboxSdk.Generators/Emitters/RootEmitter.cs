@@ -11,7 +11,7 @@ namespace OutboxSdk.Generators.Emitters;
 /// </summary>
 internal static class RootEmitter
 {
-    public static string Emit(TypeSpec type, IReadOnlyDictionary<string, TypeSpec> types)
+    public static string Emit(TypeSpec type, IReadOnlyDictionary<string, TypeSpec> types, bool notification = false)
     {
         var json = AvroSchemaEmitter.Json(type, types);
         var canonical = AvroSchemaEmitter.Canonical(type, types);
@@ -32,7 +32,7 @@ internal static class RootEmitter
             w.Open(containing);
         }
 
-        w.Open("partial " + type.Keyword + " " + SourceWriter.Identifier(type.Name) + " : " + serializable);
+        w.Open("partial " + type.Keyword + " " + SourceWriter.Identifier(type.Name) + " : " + serializable + (notification ? ", global::MediatR.INotification" : ""));
         if (type.Subject is not null)
         {
             w.Line("/// <summary>The subject of this message: " + System.Security.SecurityElement.Escape(type.Subject) + ".</summary>");

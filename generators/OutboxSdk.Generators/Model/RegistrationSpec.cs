@@ -45,4 +45,9 @@ internal sealed record RegisteredType
 /// <summary>The compilation facts the registration depends on.</summary>
 /// <param name="AssemblyName">The assembly being compiled.</param>
 /// <param name="IsEnabled">True when the compilation references DI abstractions, MediatR and the OutboxSdk runtime.</param>
-internal sealed record RegistrationTarget(string AssemblyName, bool IsEnabled);
+/// <param name="AssemblyName">The compilation's assembly.</param>
+/// <param name="IsEnabled">DI and the OutboxSdk runtime are referenced: the registration can be emitted.</param>
+/// <param name="HasMediatR">MediatR's <c>INotificationHandler&lt;T&gt;</c> is referenced: handlers can be registered and
+/// called, through code compiled here against the application's own MediatR. Without it (a publisher-only project)
+/// the registration lists the types and registers no handler.</param>
+internal sealed record RegistrationTarget(string AssemblyName, bool IsEnabled, bool HasMediatR);

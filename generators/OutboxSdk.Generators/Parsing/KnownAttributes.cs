@@ -20,6 +20,9 @@ internal static class KnownAttributes
     public const string AvroDefault = "OutboxSdk.AvroDefaultAttribute";
     public const string AvroAlias = "OutboxSdk.AvroAliasAttribute";
 
+    /// <summary>MediatR's notification marker (MediatR.Contracts): a message type implements it through its generated part.</summary>
+    public const string Notification = "MediatR.INotification";
+
     public static AttributeData? Find(ISymbol symbol, string metadataName) =>
         symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == metadataName);
 

@@ -12,7 +12,7 @@ public static partial class OutboxServiceCollectionExtensions
     static partial void AddRelay(IServiceCollection services)
     {
         services.TryAddSingleton<RelayDataSource>();
-        services.TryAddSingleton<HandlerInvoker>();
+        services.TryAddSingleton(static provider => new HandlerInvoker(TypesOf(provider)));
         services.TryAddSingleton<IMessageDecoder>(static provider =>
             new SchemaRegistryMessageDecoder(provider.GetRequiredService<OutboxSdk.SchemaRegistry.OutboxSchemaRegistry>()));
         services.TryAddScoped<OutboxContext>();

@@ -2,7 +2,7 @@ namespace OutboxSdk.Registration;
 
 /// <summary>
 /// What the OutboxSdk source generator found in one assembly at compile time: its message types, its change-feed
-/// entity types and its MediatR notification handlers. The generator implements it once per assembly (class
+/// entity types, its MediatR notification handlers and how to call them. The generator implements it once per assembly (class
 /// <c>OutboxSdk.Generated.&lt;Assembly&gt;OutboxRegistration</c>); nothing is discovered by scanning at run time.
 /// </summary>
 public interface IOutboxGeneratedRegistration
@@ -19,10 +19,6 @@ public interface IOutboxGeneratedRegistration
     /// <summary>The assembly's notification handlers, one entry per handled notification type.</summary>
     IReadOnlyList<NotificationHandlerType> Handlers { get; }
 
-    /// <summary>
-    /// Adds every handler as <c>INotificationHandler&lt;T&gt;</c> (transient, through <c>TryAddEnumerable</c>, so
-    /// registering twice does not run a handler twice). Called by
-    /// <see cref="OutboxRegistrationExtensions.AddOutboxTypes"/>, which also adds the mediator and the registry.
-    /// </summary>
-    void AddHandlers(IServiceCollection services);
+    /// <summary>How to find and call the handlers of each notification type, compiled against the application's MediatR.</summary>
+    IReadOnlyList<NotificationDispatch> Dispatches { get; }
 }

@@ -1,15 +1,14 @@
-using MediatR;
-
 namespace OutboxSdk.Registration;
 
 /// <summary>Adds what the generator found in an assembly to a service collection.</summary>
 public static class OutboxRegistrationExtensions
 {
     /// <summary>
-    /// Adds the handlers of <paramref name="registration"/>, MediatR's <see cref="IMediator"/> and
-    /// <see cref="ServiceFactory"/> unless the application registered its own, and the <see cref="OutboxTypeRegistry"/>
-    /// that lists the types of every registration added. Adding the same registration twice changes nothing.
-    /// The generated <c>Add&lt;Assembly&gt;OutboxTypes()</c> extension calls this.
+    /// Adds <paramref name="registration"/> and the <see cref="OutboxTypeRegistry"/> that lists the types of every
+    /// registration added. Adding the same registration twice changes nothing. The generated
+    /// <c>Add&lt;Assembly&gt;OutboxTypes()</c> extension calls this. Neither a mediator nor the handlers are registered
+    /// in DI: the relay creates the handlers the generator found in the delivery's scope (<see cref="NotificationDispatch"/>),
+    /// so an application's own <c>AddMediatR</c> — for publishing in-process — is its own, and runs each handler once.
     /// </summary>
     public static IServiceCollection AddOutboxTypes(this IServiceCollection services, IOutboxGeneratedRegistration registration)
     {
@@ -21,12 +20,7 @@ public static class OutboxRegistrationExtensions
         }
 
         services.AddSingleton(registration);
-        registration.AddHandlers(services);
 
-        // Scoped, as MediatR's own DI package registers them: the factory resolves handlers from the scope the
-        // mediator was resolved in, so a handler's scoped dependencies (a DbContext, a connection) are the scope's.
-        services.TryAddScoped<ServiceFactory>(static provider => provider.GetService!);
-        services.TryAddScoped<IMediator, Mediator>();
         services.TryAddSingleton(static provider => new OutboxTypeRegistry(provider.GetServices<IOutboxGeneratedRegistration>()));
         return services;
     }

@@ -11,6 +11,7 @@ public sealed class OutboxTypeRegistry
     private readonly Dictionary<string, ChangeFeedEntityType> _byTable = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, OutboxMessageType> _messagesByType = [];
     private readonly Dictionary<Type, ChangeFeedEntityType> _entitiesByType = [];
+    private readonly Dictionary<Type, NotificationDispatch> _dispatches = [];
 
     /// <summary>Gathers the types of <paramref name="registrations"/>.</summary>
     /// <exception cref="InvalidOperationException">Two assemblies use one subject, or map one table.</exception>
@@ -45,6 +46,10 @@ public sealed class OutboxTypeRegistry
             }
 
             handlers.AddRange(registration.Handlers);
+            foreach (var dispatch in registration.Dispatches)
+            {
+                _dispatches.TryAdd(dispatch.NotificationType, dispatch); // every assembly's dispatch of a type resolves the same handlers
+            }
         }
 
         Assemblies = assemblies;
@@ -64,6 +69,9 @@ public sealed class OutboxTypeRegistry
 
     /// <summary>Every registered handler, one entry per handled notification type.</summary>
     public IReadOnlyList<NotificationHandlerType> Handlers { get; }
+
+    /// <summary>How to find and call the handlers of <paramref name="notificationType"/>, or null when no assembly knows any.</summary>
+    public NotificationDispatch? FindDispatch(Type notificationType) => _dispatches.GetValueOrDefault(notificationType);
 
     /// <summary>The message type with <paramref name="subject"/>, or null.</summary>
     public OutboxMessageType? FindMessage(string subject) => _bySubject.GetValueOrDefault(subject);

@@ -42,6 +42,47 @@ public sealed class GeneratedRegistrationTests
         + "}\n";
 
     [Fact]
+    public void A_message_needs_no_INotification_of_its_own_and_its_handlers_get_a_dispatch_compiled_here()
+    {
+        // The generated part adds MediatR's INotification (MediatR.Contracts comes with the OutboxSdk package), so a
+        // handler of a plain [OutboxMessage] record compiles; the dispatch that calls it is compiled in this assembly.
+        var run = GeneratorHarness.Run("""
+            using System;
+            using MediatR;
+            using OutboxSdk;
+            namespace Plain;
+            [OutboxMessage("plain.created")]
+            public partial record Created(Guid Id);
+            public sealed class OnCreated : INotificationHandler<Created>
+            {
+                public System.Threading.Tasks.Task Handle(Created n, System.Threading.CancellationToken c) => System.Threading.Tasks.Task.CompletedTask;
+            }
+            """);
+
+        Assert.Empty(run.CompileErrors);
+        Assert.Equal(["Plain.OnCreated → Plain.Created"], run.RegisteredHandlers);
+        Assert.Contains("global::OutboxSdk.Registration.NotificationDispatch.Create<global::Plain.Created>(", run.Registration, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_MediatR_the_registration_lists_the_types_and_registers_no_handler()
+    {
+        // A publisher-only project: DI and the runtime, no MediatR (not even its contracts).
+        var references = GeneratorHarness.All.Where(r => !(r.Display ?? "").Contains("MediatR", StringComparison.Ordinal));
+        var run = GeneratorHarness.Run("""
+            using System;
+            using OutboxSdk;
+            namespace Publisher;
+            [OutboxMessage("publisher.sent")]
+            public partial record Sent(Guid Id);
+            """, "Publisher", references);
+
+        Assert.Empty(run.CompileErrors);
+        Assert.Contains("OutboxMessageType.Create<global::Publisher.Sent>(\"publisher.sent\")", run.Registration, StringComparison.Ordinal);
+        Assert.DoesNotContain("MediatR", run.Registration, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Two_handlers_of_one_message_are_both_registered()
     {
         var run = Run(Handler("public sealed class Audit", "Placed") + Handler("internal sealed class Mail", "Placed"));

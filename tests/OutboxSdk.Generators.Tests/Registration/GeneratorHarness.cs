@@ -19,7 +19,7 @@ internal static class GeneratorHarness
 
     /// <summary>Everything the registration needs: DI abstractions, MediatR and the OutboxSdk runtime.</summary>
     public static readonly ImmutableArray<MetadataReference> All =
-        [.. Serialization, Shared.Of(typeof(IServiceCollection)), Shared.Of(typeof(IMediator)), Shared.Of(typeof(OutboxTypeRegistry))];
+        [.. Serialization, Shared.Of(typeof(IServiceCollection)), Shared.Of(typeof(IMediator)), Shared.Of(typeof(INotification)), Shared.Of(typeof(OutboxTypeRegistry))];
 
     public static GeneratorRun Run(string source, string assemblyName = "Shop.Orders", IEnumerable<MetadataReference>? references = null) =>
         Shared.Run(Driver(), Compilation(assemblyName, references ?? All, source));

@@ -4,6 +4,7 @@ using OutboxSdk;
 using OutboxSdk.Avro.Serialization;
 using OutboxSdk.Generated;
 using OutboxSdk.Registration;
+using OutboxSdk.TestSupport;
 using Shop.Registration;
 
 namespace OutboxSdk.Registration.Tests;
@@ -22,11 +23,11 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public async Task Publishing_a_message_runs_every_handler_of_it_in_the_scope()
+    public async Task Dispatching_a_message_runs_every_handler_of_it_in_the_scope()
     {
         await using var provider = Build();
         await using var scope = provider.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<IMediator>().Publish(new OrderPlaced(Guid.NewGuid(), "c-7"));
+        await Dispatch.PublishAsync(scope.ServiceProvider, new OrderPlaced(Guid.NewGuid(), "c-7"));
 
         var work = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
         var entries = provider.GetRequiredService<Journal>().Entries.Order(StringComparer.Ordinal).ToList();
@@ -38,10 +39,9 @@ public sealed class RegistrationTests
     {
         await using var provider = Build();
         await using var scope = provider.CreateAsyncScope();
-        var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
-        await mediator.Publish(new OrderShipped(Guid.NewGuid(), 12, DateTimeOffset.UnixEpoch));
-        await mediator.Publish(new EntityChanged<Customer>(new Customer(Guid.NewGuid(), "Ada")));
-        await mediator.Publish(new Ping("hi"));
+        await Dispatch.PublishAsync(scope.ServiceProvider, new OrderShipped(Guid.NewGuid(), 12, DateTimeOffset.UnixEpoch));
+        await Dispatch.PublishAsync(scope.ServiceProvider, new EntityChanged<Customer>(new Customer(Guid.NewGuid(), "Ada")));
+        await Dispatch.PublishAsync(scope.ServiceProvider, new Ping("hi"));
 
         var entries = provider.GetRequiredService<Journal>().Entries.Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["ShippedHandler 12", "customer Ada", "ping hi", "projection shipped 12"], entries);
@@ -52,7 +52,7 @@ public sealed class RegistrationTests
     {
         await using var provider = Build(services => services.AddOutboxSdkRegistrationTestsOutboxTypes());
         await using var scope = provider.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<IMediator>().Publish(new Ping("once"));
+        await Dispatch.PublishAsync(scope.ServiceProvider, new Ping("once"));
 
         Assert.Equal(["ping once"], provider.GetRequiredService<Journal>().Entries);
         Assert.Single(provider.GetServices<IOutboxGeneratedRegistration>());
@@ -107,16 +107,19 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public async Task The_applications_own_mediator_registration_is_kept()
+    public async Task No_mediator_is_registered_and_the_applications_own_MediatR_runs_each_handler_once()
     {
-        await using var provider = Build(services => services.AddSingleton<IMediator, RecordingMediator>());
-        await using var scope = provider.CreateAsyncScope();
-        var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+        await using (var plain = Build())
+        {
+            Assert.Null(plain.GetService<IMediator>()); // the relay needs none; an application adds its own
+        }
 
-        Assert.IsType<RecordingMediator>(mediator);
-        Assert.Single(provider.GetServices<IMediator>());
-        await mediator.Publish(new Ping("custom"));
-        Assert.Empty(provider.GetRequiredService<Journal>().Entries);
+        // An application that also publishes in-process registers MediatR 12 as usual: the handlers both
+        // registrations add are one registration each, so IMediator.Publish runs each handler once.
+        await using var provider = Build(services => services.AddMediatR(c => c.RegisterServicesFromAssemblyContaining<RegistrationTests>()));
+        await using var scope = provider.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IMediator>().Publish(new Ping("in-process"));
+        Assert.Equal(["ping in-process"], provider.GetRequiredService<Journal>().Entries);
     }
 
     [Fact]
@@ -158,21 +161,7 @@ public sealed class RegistrationTests
 
         public IReadOnlyList<NotificationHandlerType> Handlers => [];
 
-        public void AddHandlers(IServiceCollection services)
-        {
-        }
-    }
-
-    private sealed class RecordingMediator : IMediator
-    {
-        public Task<TResponse> Send<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task Send(IRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task Publish(object notification, CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public Task Publish<TNotification>(TNotification notification, CancellationToken cancellationToken = default)
-            where TNotification : INotification => Task.CompletedTask;
+        public IReadOnlyList<NotificationDispatch> Dispatches => [];
     }
 }
 

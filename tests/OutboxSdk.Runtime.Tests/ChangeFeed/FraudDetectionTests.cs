@@ -3,6 +3,7 @@ using MediatR;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OutboxSdk.Generated;
+using OutboxSdk.TestSupport;
 
 namespace OutboxSdk.ChangeFeed.Tests;
 
@@ -95,7 +96,7 @@ public sealed class FraudDetectionTests(PostgresFixture fixture)
             foreach (var change in captured.Events)
             {
                 await using var delivery = provider.CreateAsyncScope();
-                await delivery.ServiceProvider.GetRequiredService<IMediator>().Publish(change);
+                await Dispatch.PublishAsync(delivery.ServiceProvider, change);
             }
 
             Assert.Empty(captured.Failures);

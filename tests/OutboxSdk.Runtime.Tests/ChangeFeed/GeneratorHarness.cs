@@ -19,7 +19,7 @@ internal static class GeneratorHarness
         if (withRegistration)
         {
             // DI and MediatR turn on the generated registration, which captures the entities' row decoders.
-            references = references.Add(Shared.Of(typeof(MediatR.INotification))).Add(Shared.Of(typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection)));
+            references = references.Add(Shared.Of(typeof(MediatR.INotification))).Add(Shared.Of(typeof(MediatR.INotificationHandler<>))).Add(Shared.Of(typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection)));
         }
 
         var parseOptions = new CSharpParseOptions(LanguageVersion.Preview);

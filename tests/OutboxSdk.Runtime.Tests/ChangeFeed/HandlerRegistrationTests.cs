@@ -3,6 +3,7 @@ using MediatR;
 using Microsoft.Extensions.DependencyInjection;
 using OutboxSdk.Generated;
 using OutboxSdk.Registration;
+using OutboxSdk.TestSupport;
 
 namespace OutboxSdk.ChangeFeed.Tests;
 
@@ -10,7 +11,7 @@ namespace OutboxSdk.ChangeFeed.Tests;
 public sealed class HandlerRegistrationTests
 {
     [Fact]
-    public async Task Change_and_truncate_handlers_are_registered_resolved_and_called_through_the_mediator()
+    public async Task Change_and_truncate_handlers_are_registered_resolved_and_called_through_the_generated_dispatch()
     {
         var registration = AreaRegistrations.ChangeFeed;
         Assert.Contains(new NotificationHandlerType(typeof(CardChanges), typeof(Change<Card>)), registration.Handlers);
@@ -19,12 +20,12 @@ public sealed class HandlerRegistrationTests
         var services = new ServiceCollection().AddSingleton<CardLog>().AddOutboxSdkChangeFeedTestsOutboxTypes();
         await using var provider = services.BuildServiceProvider();
         await using var scope = provider.CreateAsyncScope();
-        Assert.IsType<CardChanges>(Assert.Single(scope.ServiceProvider.GetServices<INotificationHandler<Change<Card>>>()));
+        var dispatch = scope.ServiceProvider.GetRequiredService<OutboxTypeRegistry>().FindDispatch(typeof(Change<Card>))!;
+        Assert.IsType<CardChanges>(Assert.Single(dispatch.Resolve(scope.ServiceProvider)));
 
         var source = new ChangeSource { Schema = "app", Table = "cards" };
-        var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
-        await mediator.Publish(new Change<Card>(ChangeOperation.Insert, null, BeforeImage.None, new ChangeKey(["Id"], ["id"], [7L]), new Card(7, "Ada", null, 1), source));
-        await mediator.Publish(new Truncated<Card>(source, cascade: false, restartIdentity: true));
+        await Dispatch.PublishAsync(scope.ServiceProvider, new Change<Card>(ChangeOperation.Insert, null, BeforeImage.None, new ChangeKey(["Id"], ["id"], [7L]), new Card(7, "Ada", null, 1), source));
+        await Dispatch.PublishAsync(scope.ServiceProvider, new Truncated<Card>(source, cascade: false, restartIdentity: true));
 
         Assert.Equal(["Insert 7", "Truncate"], provider.GetRequiredService<CardLog>().Lines);
     }
