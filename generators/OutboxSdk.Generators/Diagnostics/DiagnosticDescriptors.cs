@@ -90,6 +90,12 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InaccessibleHandler = Warning("OBX1032", "Handler not accessible to the registration",
         "Notification handler '{0}' is {1}, so the generated registration cannot name it and does not register it: make it internal or public");
 
+    public static readonly DiagnosticDescriptor PublishedTypeNotMessage = Error("OBX1050", "Published type is not an outbox message",
+        "'{0}' is published through IOutbox but is not an [OutboxMessage]: mark it [OutboxMessage(\"subject\")] and make it partial, so the generator gives it its Avro contract");
+
+    public static readonly DiagnosticDescriptor PublishedChangeFeedEntity = Error("OBX1051", "A change-feed entity is published",
+        "'{0}' is a [ChangeFeed] entity: its row changes reach handlers from its table as Change<{0}>, it is never published; write the row in your transaction, or publish an [OutboxMessage] that says what happened");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> All = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

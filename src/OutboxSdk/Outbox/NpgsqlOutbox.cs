@@ -137,7 +137,7 @@ internal sealed class NpgsqlOutbox : IOutbox
         OutboxTelemetry.Instrumentation.Published(type.Subject, messages.Count);
     }
 
-    private OutboxMessageType TypeOf<T>() => _types.FindMessage(typeof(T)) ?? throw NotRegistered(typeof(T));
+    private OutboxMessageType TypeOf<T>() => _types.FindMessage(typeof(T)) ?? throw NotRegistered(typeof(T), _types.FindEntity(typeof(T)) is not null);
 
     // Checked before anything is written: a COPY on a connection whose transaction has ended would autocommit.
     private static NpgsqlCommand CommandIn(NpgsqlTransaction transaction, string sql)
@@ -153,8 +153,16 @@ internal sealed class NpgsqlOutbox : IOutbox
         }
     }
 
-    private static InvalidOperationException NotRegistered(Type type)
+    private static InvalidOperationException NotRegistered(Type type, bool isEntity)
     {
+        if (isEntity)
+        {
+            // A [ChangeFeed] entity is serializable too, so it compiles (analyzer OBX1051 says so at build time).
+            return new InvalidOperationException(
+                $"{type.FullName} is a [ChangeFeed] entity: its row changes are delivered from its table as Change<{type.Name}>, it is not published. " +
+                "Write the row in your transaction instead, or publish an [OutboxMessage] type that describes what happened.");
+        }
+
         var assembly = type.Assembly.GetName().Name ?? "";
         return new InvalidOperationException(
             $"{type.FullName} is not a registered outbox message. Mark it [OutboxMessage(\"subject\")] and register its assembly's types with the generated " +
