@@ -9,10 +9,20 @@ internal static class EfTransactions
 
     public static void RequireNpgsql(DbContext context)
     {
-        if (context.Database.ProviderName != NpgsqlProvider)
+        string? provider;
+        try
+        {
+            provider = context.Database.ProviderName;
+        }
+        catch (InvalidOperationException)
+        {
+            provider = null; // "No database provider has been configured": EF Core builds the context's services lazily
+        }
+
+        if (provider != NpgsqlProvider)
         {
             throw new InvalidOperationException(
-                $"{context.GetType().Name} uses the provider '{context.Database.ProviderName ?? "none"}'; the outbox writes to PostgreSQL through Npgsql. " +
+                $"{context.GetType().Name} uses {(provider is null ? "no database provider" : $"the provider '{provider}'")}; the outbox writes to PostgreSQL through Npgsql. " +
                 "Configure the context with `options.UseNpgsql(dataSource)` (package Npgsql.EntityFrameworkCore.PostgreSQL), ideally on the data source the outbox uses.");
         }
     }
