@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using OutboxSdk;
 
 namespace EntityFrameworkCore.Tests;
@@ -40,6 +41,21 @@ public sealed class HandlerTests(PostgresFixture postgres)
         await using var db = shop.NewDb(o => o.EnableRetryOnFailure());
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new FakeDelivery().EnlistAsync(db));
         Assert.Contains("NonRetryingExecutionStrategy", error.Message);
+    }
+
+    /// <summary>Why <see cref="OutboxContextDbContextExtensions.EnlistAsync{TContext}"/> refuses a retrying context: EF Core itself would, at SaveChanges.</summary>
+    [Fact]
+    public async Task EF_Core_refuses_a_retrying_strategy_in_a_transaction_it_did_not_begin()
+    {
+        await using var shop = await ShopOutbox.StartAsync(postgres, AreaRegistrations.EntityFrameworkCore);
+        await using var connection = await shop.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var db = shop.NewDb(o => o.EnableRetryOnFailure());
+        db.Database.SetDbConnection(connection, contextOwnsConnection: false);
+        await db.Database.UseTransactionAsync(transaction);
+        db.Shipments.Add(new Shipment { OrderId = Guid.NewGuid() });
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync());
+        Assert.Contains("does not support user-initiated transactions", error.Message);
     }
 
     private sealed class FakeDelivery : IOutboxContext
