@@ -8,6 +8,7 @@ namespace OutboxSdk.Packaging.Tests;
 /// </summary>
 [Trait("Category", "Slow")]
 [Trait("Group", "Packaging")]
+[Collection(PackedFeed.Collection)]
 public sealed class EntityFrameworkCorePackageTests
 {
     private const string Version = PackedFeed.Version;
@@ -16,7 +17,7 @@ public sealed class EntityFrameworkCorePackageTests
     public void A_new_project_publishes_with_EF_Core_and_handles_exactly_once()
     {
         var deadline = DateTime.UtcNow.AddMinutes(4);
-        using var packed = PackedFeed.Pack(deadline);
+        using var packed = PackedFeed.Pack(deadline, "OutboxSdk.EntityFrameworkCore", "OutboxSdk.Testing");
         PackageTests.AssertPackage(packed.Feed, "OutboxSdk.EntityFrameworkCore", ["lib/net10.0/OutboxSdk.EntityFrameworkCore.dll"],
             ["OutboxSdk " + Version, "Microsoft.EntityFrameworkCore.Relational " + PackedFeed.CentralVersion("Microsoft.EntityFrameworkCore.Relational"),
              "Npgsql.EntityFrameworkCore.PostgreSQL " + PackedFeed.CentralVersion("Npgsql.EntityFrameworkCore.PostgreSQL")]);

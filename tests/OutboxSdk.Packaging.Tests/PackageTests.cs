@@ -10,6 +10,7 @@ namespace OutboxSdk.Packaging.Tests;
 /// </summary>
 [Trait("Category", "Slow")]
 [Trait("Group", "Packaging")]
+[Collection(PackedFeed.Collection)]
 public sealed class PackageTests
 {
     private const string Version = PackedFeed.Version;

@@ -5,16 +5,42 @@ namespace OutboxSdk.EntityFrameworkCore.Publishing;
 /// <summary>
 /// The messages published on a <see cref="DbContext"/> that has no transaction yet: each a write waiting for the
 /// transaction of the next <c>SaveChanges</c> (<see cref="OutboxSaveChangesInterceptor"/>). Kept beside the context,
-/// not in it, so any context works; gone with the context.
+/// not in it, so any context works; gone with the context. A pooled context (<c>AddDbContextPool</c>) is the same object
+/// on its next lease, so the messages belong to one lease (<see cref="DbContext.ContextId"/>) and are discarded with it,
+/// as its tracked entities are.
 /// </summary>
 internal sealed class PendingMessages
 {
     private static readonly ConditionalWeakTable<DbContext, PendingMessages> ByContext = new();
     private readonly List<Func<NpgsqlTransaction, CancellationToken, Task>> _writes = [];
 
-    public static PendingMessages Of(DbContext context) => ByContext.GetValue(context, static _ => new PendingMessages());
+    private DbContextId _lease;
 
-    public static bool TryGet(DbContext context, out PendingMessages pending) => ByContext.TryGetValue(context, out pending!);
+    public static PendingMessages Of(DbContext context) => ForLease(ByContext.GetValue(context, static _ => new PendingMessages()), context);
+
+    public static bool TryGet(DbContext context, out PendingMessages pending)
+    {
+        if (!ByContext.TryGetValue(context, out var found))
+        {
+            pending = null!;
+            return false;
+        }
+
+        pending = ForLease(found, context);
+        return true;
+    }
+
+    private static PendingMessages ForLease(PendingMessages pending, DbContext context)
+    {
+        if (pending._lease != context.ContextId)
+        {
+            pending._writes.Clear();
+            pending.RestoreBehavior = null;
+            pending._lease = context.ContextId;
+        }
+
+        return pending;
+    }
 
     public bool IsEmpty => _writes.Count == 0;
 

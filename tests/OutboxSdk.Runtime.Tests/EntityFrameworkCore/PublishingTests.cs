@@ -127,6 +127,52 @@ public sealed class PublishingTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_pooled_context_does_not_carry_messages_into_its_next_lease()
+    {
+        await using var shop = await ShopOutbox.StartAsync(postgres, AreaRegistrations.EntityFrameworkCore);
+        var services = new ServiceCollection()
+            .AddDbContextPool<ShopDb>(o => o.UseNpgsql(shop.DataSource))
+            .AddOutboxEntityFrameworkCore<ShopDb>();
+        await using var provider = services.BuildServiceProvider();
+        ShopDb first;
+        await using (var scope = provider.CreateAsyncScope())
+        {
+            first = scope.ServiceProvider.GetRequiredService<ShopDb>();
+            await shop.Outbox.PublishAsync(new OrderPlaced(Guid.NewGuid(), "c-1"), first); // never saved
+        }
+
+        var id = Guid.NewGuid();
+        await using (var scope = provider.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ShopDb>();
+            Assert.Same(first, db);
+            db.Orders.Add(new Order { Id = id, Customer = "c-1" });
+            await shop.Outbox.PublishAsync(new OrderPlaced(id, "c-1"), db);
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Equal(1, await shop.MessagesAsync());
+        await shop.Recorder.WaitForAsync(r => r.Seen.Contains(id.ToString()), "the second lease's message");
+        Assert.Equal([id.ToString()], shop.Recorder.Seen);
+    }
+
+    [Fact]
+    public async Task A_synchronous_SaveChanges_writes_the_message_in_its_transaction()
+    {
+        await using var shop = await ShopOutbox.StartAsync(postgres, AreaRegistrations.EntityFrameworkCore);
+        var id = Guid.NewGuid();
+        await using (var db = shop.NewDb())
+        {
+            db.Orders.Add(new Order { Id = id, Customer = "c-1" });
+            await shop.Outbox.PublishAsync(new OrderPlaced(id, "c-1"), db);
+            db.SaveChanges();
+        }
+
+        Assert.Equal(1, await shop.MessagesAsync());
+        Assert.Equal(1, await shop.OrdersAsync());
+    }
+
+    [Fact]
     public async Task Bad_input_is_refused_with_the_fix()
     {
         await using var shop = await ShopOutbox.StartAsync(postgres, AreaRegistrations.EntityFrameworkCore);
