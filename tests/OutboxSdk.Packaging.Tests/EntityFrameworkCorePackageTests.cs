@@ -3,7 +3,8 @@ namespace OutboxSdk.Packaging.Tests;
 /// <summary>
 /// The packed OutboxSdk.EntityFrameworkCore, consumed by a brand-new project outside the repository: it publishes from a
 /// DbContext (SaveChanges' own transaction and an explicit one) and its EF Core handler, enlisted in the delivery and
-/// failing once after saving, leaves exactly one effect per message — against a throwaway Postgres from the packed
+/// failing once after saving, leaves exactly one effect per message; the same app publishes with Dapper in an
+/// NpgsqlTransaction to a Dapper handler that also fails once — against a throwaway Postgres from the packed
 /// OutboxSdk.Testing.
 /// </summary>
 [Trait("Category", "Slow")]
@@ -25,16 +26,17 @@ public sealed class EntityFrameworkCorePackageTests
 
         // Hosting at EF Core's patch version: EF Core brings Microsoft.Extensions.* of its own patch, and a lower direct reference is NU1605.
         var app = packed.WriteConsumer("efcore", "EfProbe", Program, null,
-            ("OutboxSdk.EntityFrameworkCore", Version), ("OutboxSdk.Testing", Version),
+            ("OutboxSdk.EntityFrameworkCore", Version), ("OutboxSdk.Testing", Version), ("Dapper", PackedFeed.CentralVersion("Dapper")),
             ("Microsoft.Extensions.Hosting", PackedFeed.CentralVersion("Microsoft.EntityFrameworkCore")));
         DotnetProcess.Run(app, packed.Isolated, deadline, "build", "-c", "Release");
         var output = DotnetProcess.Run(app, packed.Isolated, deadline, "run", "--no-build", "-c", "Release");
 
-        Assert.Equal(["orders: 2", "messages: 2", "shipments: 2", "attempts: 4"],
+        Assert.Equal(["orders: 3", "messages: 3", "shipments: 3", "attempts: 6"],
             output.Trim().Split('\n').Select(l => l.TrimEnd('\r')).Where(l => !l.StartsWith("info", StringComparison.Ordinal)).TakeLast(4));
     }
 
     private const string Program = """
+        using Dapper;
         using MediatR;
         using Microsoft.EntityFrameworkCore;
         using Microsoft.Extensions.DependencyInjection;
@@ -90,6 +92,16 @@ public sealed class EntityFrameworkCorePackageTests
             await tx.CommitAsync();
         }
 
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        {
+            // Dapper in an NpgsqlTransaction.
+            await using var tx = await connection.BeginTransactionAsync();
+            var id = Guid.NewGuid();
+            await connection.ExecuteAsync("INSERT INTO orders (\"Id\", \"Customer\") VALUES (@id, 'c-3')", new { id }, tx);
+            await outbox.PublishAsync(new OrderImported(id, "c-3"), tx);
+            await tx.CommitAsync();
+        }
+
         var attempts = host.Services.GetRequiredService<Attempts>();
         await attempts.Delivered.Task.WaitAsync(TimeSpan.FromSeconds(60));
         await host.StopAsync();
@@ -133,11 +145,22 @@ public sealed class EntityFrameworkCorePackageTests
         [OutboxMessage("efprobe.order-placed")]
         public partial record OrderPlaced(Guid OrderId, [property: PartitionKey] string Customer) : INotification;
 
+        [OutboxMessage("efprobe.order-imported")]
+        public partial record OrderImported(Guid OrderId, [property: PartitionKey] string Customer) : INotification;
+
         public sealed class Attempts
         {
             public int Count;
             public int Succeeded;
             public TaskCompletionSource Delivered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            public void Succeed()
+            {
+                if (Interlocked.Increment(ref Succeeded) == 3)
+                {
+                    Delivered.TrySetResult();
+                }
+            }
         }
 
         // Saves the shipment in the delivery's transaction, then fails its first attempt: that shipment rolls back.
@@ -154,10 +177,24 @@ public sealed class EntityFrameworkCorePackageTests
                     throw new InvalidOperationException("the first attempt fails after saving");
                 }
 
-                if (Interlocked.Increment(ref attempts.Succeeded) == 2)
+                attempts.Succeed();
+            }
+        }
+
+        // The same with Dapper on the delivery's connection and transaction.
+        public sealed class ShipImportedOrder(IOutboxContext delivery, Attempts attempts) : INotificationHandler<OrderImported>
+        {
+            public async Task Handle(OrderImported notification, CancellationToken cancellationToken)
+            {
+                await delivery.Connection.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO shipments (\"OrderId\") VALUES (@OrderId)", new { notification.OrderId }, delivery.Transaction, cancellationToken: cancellationToken));
+                Interlocked.Increment(ref attempts.Count);
+                if (delivery.Attempt == 1)
                 {
-                    attempts.Delivered.TrySetResult();
+                    throw new InvalidOperationException("the first attempt fails after inserting");
                 }
+
+                attempts.Succeed();
             }
         }
         """;
