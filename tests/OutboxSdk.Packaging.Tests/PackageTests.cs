@@ -10,6 +10,7 @@ namespace OutboxSdk.Packaging.Tests;
 /// </summary>
 [Trait("Category", "Slow")]
 [Trait("Group", "Packaging")]
+[Collection(PackedFeed.Collection)]
 public sealed class PackageTests
 {
     private const string Version = PackedFeed.Version;
@@ -37,7 +38,8 @@ public sealed class PackageTests
         Assert.Equal(["round trip: True", "bytes: " + expectedHex, "subject: probe.order-placed", "ddl: True"], output.Trim().Split('\n').Select(l => l.TrimEnd('\r')));
     }
 
-    private static void AssertPackage(string feed, string id, string[] requiredFiles, string[] dependencies)
+    /// <summary>The package in the feed holds the required files (and no other assembly) and declares exactly the dependencies.</summary>
+    internal static void AssertPackage(string feed, string id, string[] requiredFiles, string[] dependencies)
     {
         var path = Path.Combine(feed, $"{id}.{Version}.nupkg");
         Assert.True(File.Exists(path), $"{path} was not packed; the feed holds: {string.Join(", ", Directory.GetFiles(feed).Select(Path.GetFileName))}");

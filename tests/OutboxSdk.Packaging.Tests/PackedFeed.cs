@@ -13,6 +13,12 @@ internal sealed class PackedFeed : IDisposable
 {
     public const string Version = "0.1.0";
 
+    /// <summary>
+    /// The packaging tests' collection: they pack the same projects into the same Release bin/ and obj/ folders, so they
+    /// run one after another rather than racing (and sharing two cores) against each other's deadlines.
+    /// </summary>
+    public const string Collection = "packed-feed";
+
     private PackedFeed(string root)
     {
         Root = root;
@@ -33,14 +39,23 @@ internal sealed class PackedFeed : IDisposable
     /// <summary>The environment for a consumer's restore, build or run.</summary>
     public IReadOnlyDictionary<string, string> Isolated { get; }
 
-    /// <summary>Packs src/OutboxSdk (Release, --no-restore: the test project references it, so it is restored) into a new feed.</summary>
-    public static PackedFeed Pack(DateTime deadline)
+    /// <summary>
+    /// Packs src/OutboxSdk (Release, --no-restore: the test project references it, so it is restored) into a new feed,
+    /// and the optional packages named (src/&lt;name&gt;, e.g. OutboxSdk.EntityFrameworkCore) into the same feed.
+    /// </summary>
+    public static PackedFeed Pack(DateTime deadline, params string[] optionalPackages)
     {
         var packed = new PackedFeed(Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "outboxsdk-pack-" + Guid.NewGuid().ToString("N"))).FullName);
         try
         {
             DotnetProcess.Run(RepositoryRoot(), new Dictionary<string, string>(), deadline,
                 "pack", Path.Combine("src", "OutboxSdk", "OutboxSdk.csproj"), "-c", "Release", "-o", packed.Feed, "--no-restore");
+            foreach (var package in optionalPackages)
+            {
+                DotnetProcess.Run(RepositoryRoot(), new Dictionary<string, string>(), deadline,
+                    "pack", Path.Combine("src", package, package + ".csproj"), "-c", "Release", "-o", packed.Feed, "--no-restore");
+            }
+
             File.WriteAllText(Path.Combine(packed.Root, "nuget.config"), $"""
                 <?xml version="1.0" encoding="utf-8"?>
                 <configuration>

@@ -12,6 +12,7 @@ namespace OutboxSdk.Packaging.Tests;
 /// <c>&lt;!-- not compiled: reason --&gt;</c> with a reason.
 /// </summary>
 [Trait("Category", "Slow")]
+[Collection(PackedFeed.Collection)]
 public sealed partial class ReadmeSnippetTests
 {
     private const string AssemblyName = "Shop.Api";

@@ -38,6 +38,7 @@ internal sealed class NpgsqlOutbox : IOutbox
         where T : IAvroSerializable<T>
     {
         ArgumentNullException.ThrowIfNull(message);
+        RefuseAmbientTransaction();
         var type = TypeOf<T>();
         if (_logicalMessages is not null)
         {
@@ -73,6 +74,7 @@ internal sealed class NpgsqlOutbox : IOutbox
         where T : IAvroSerializable<T>
     {
         ArgumentNullException.ThrowIfNull(messages);
+        RefuseAmbientTransaction();
         if (messages.Any(static m => m is null))
         {
             // Checked before the COPY starts: failing inside it would abort the caller's transaction.
@@ -135,6 +137,23 @@ internal sealed class NpgsqlOutbox : IOutbox
         }
 
         OutboxTelemetry.Instrumentation.Published(type.Subject, messages.Count);
+    }
+
+    /// <summary>
+    /// A <c>TransactionScope</c> is refused rather than half-supported: a connection enlisted in one has no
+    /// <see cref="NpgsqlTransaction"/> of its own, and one that is not enlisted would commit the message apart from the
+    /// scope's work — the very atomicity the outbox exists for (docs/dapper.md, "TransactionScope").
+    /// </summary>
+    internal static void RefuseAmbientTransaction()
+    {
+        if (System.Transactions.Transaction.Current is not null)
+        {
+            throw new NotSupportedException(
+                "IOutbox cannot publish inside a TransactionScope (System.Transactions): the message would not commit atomically with the scope's work. " +
+                "Use an NpgsqlTransaction instead: `await using var tx = await connection.BeginTransactionAsync();`, do your writes (Dapper: pass `transaction: tx`; " +
+                "EF Core: `db.Database.BeginTransactionAsync()` or SaveChanges), publish with `outbox.PublishAsync(message, tx)` and `await tx.CommitAsync()`, " +
+                "outside any TransactionScope.");
+        }
     }
 
     private OutboxMessageType TypeOf<T>() => _types.FindMessage(typeof(T)) ?? throw NotRegistered(typeof(T), _types.FindEntity(typeof(T)) is not null);

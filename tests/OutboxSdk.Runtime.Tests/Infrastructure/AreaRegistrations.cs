@@ -28,6 +28,12 @@ public static class AreaRegistrations
     /// <summary>The delivery contract suite, run once per mode.</summary>
     public static AreaRegistration Contract { get; } = AreaRegistration.Of(Assembly, "Contract.Tests");
 
+    /// <summary>EntityFrameworkCore/: publishing from a DbContext, handlers enlisted through EF Core.</summary>
+    public static AreaRegistration EntityFrameworkCore { get; } = AreaRegistration.Of(Assembly, "EntityFrameworkCore.Tests");
+
+    /// <summary>Dapper/: publishing and handlers with Dapper.</summary>
+    public static AreaRegistration Dapper { get; } = AreaRegistration.Of(Assembly, "DapperUsage.Tests");
+
     public static AreaRegistration Hardening { get; } = AreaRegistration.Of(Assembly, "Hardening.Tests", "Hardening.Evolution.V2");
 
     public static IServiceCollection AddOutboxSdkRelayTestsOutboxTypes(this IServiceCollection services) => services.AddOutboxTypes(Relay);

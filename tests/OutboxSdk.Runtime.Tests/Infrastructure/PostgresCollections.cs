@@ -47,3 +47,10 @@ public sealed class ContractPostgresCollection : ICollectionFixture<PostgresFixt
 {
     public const string Name = "postgres-contract";
 }
+
+/// <summary>The integrations (EntityFrameworkCore/, Dapper/): their own cluster, plain settings.</summary>
+[CollectionDefinition(Name)]
+public sealed class IntegrationsPostgresCollection : ICollectionFixture<PostgresFixture>
+{
+    public const string Name = "postgres-integrations";
+}
