@@ -127,6 +127,28 @@ public sealed class ConfigurationBindingTests
     }
 
     [Fact]
+    public void The_appsettings_json_of_docs_aspnetcore_md_binds_and_passes_validation()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "OutboxSdk.sln")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("the repository root was not found");
+        }
+
+        var page = File.ReadAllText(Path.Combine(root, "docs", "aspnetcore.md"));
+        var json = System.Text.RegularExpressions.Regex.Match(page, "```json\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build();
+        using var provider = new ServiceCollection().AddOutbox(configuration.GetSection("Outbox")).BuildServiceProvider();
+
+        // Value runs the validators: the page's "every key, with its default" must be a valid configuration.
+        var o = provider.GetRequiredService<IOptions<OutboxOptions>>().Value;
+        var health = provider.GetRequiredService<IOptions<OutboxHealthOptions>>().Value;
+        Assert.Equal(new OutboxOptions().Retention.PartitionInterval, o.Retention.PartitionInterval);
+        Assert.Equal(new OutboxOptions().Replication.StreamBufferBytes, o.Replication.StreamBufferBytes);
+        Assert.Equal(new OutboxHealthOptions().BacklogSampleInterval, health.BacklogSampleInterval);
+    }
+
+    [Fact]
     public void Code_runs_after_configuration_and_overrides_only_what_it_sets()
     {
         var configuration = Configuration(new() { ["Outbox:ConnectionString"] = "Host=a;Database=b", ["Outbox:BatchSize"] = "10", ["Outbox:Schema"] = "from_config" });
