@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 
@@ -41,6 +42,63 @@ internal sealed partial class OutboxConfigurationBinding(IConfiguration section)
 
             return failure;
         });
+    }
+
+    /// <summary>
+    /// Keys of the bound sections that no option reads — a misspelt key would otherwise be ignored without a word and
+    /// its option keep the default. Matched as configuration matches, ignoring case.
+    /// </summary>
+    public static void AddUnknownKeys(IEnumerable<OutboxConfigurationBinding> bindings, List<string> failures)
+    {
+        foreach (var binding in bindings)
+        {
+            foreach (var child in binding._section.GetChildren())
+            {
+                if (child.Key.Equals(HealthSection, StringComparison.OrdinalIgnoreCase))
+                {
+                    CheckKeys(child, typeof(OutboxHealthOptions), failures);
+                }
+                else
+                {
+                    CheckKey(child, typeof(OutboxOptions), failures);
+                }
+            }
+        }
+    }
+
+    private static void CheckKeys(IConfigurationSection section, Type options, List<string> failures)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            CheckKey(child, options, failures);
+        }
+    }
+
+    private static void CheckKey(IConfigurationSection key, Type options, List<string> failures)
+    {
+        var property = options.GetProperty(key.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+        if (property is not null && property.SetMethod is { IsPublic: true } && IsScalar(property.PropertyType))
+        {
+            return;
+        }
+
+        if (property is not null && property.SetMethod is null && property.PropertyType.Namespace == typeof(OutboxOptions).Namespace && property.PropertyType.IsClass)
+        {
+            CheckKeys(key, property.PropertyType, failures);
+            return;
+        }
+
+        var known = string.Join(", ", options.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => (p.SetMethod is { IsPublic: true } && IsScalar(p.PropertyType)) || (p.SetMethod is null && p.PropertyType.Namespace == typeof(OutboxOptions).Namespace && p.PropertyType.IsClass))
+            .Select(p => p.Name)
+            .Concat(options == typeof(OutboxOptions) ? [HealthSection] : []));
+        failures.Add($"Configuration key '{key.Path}' is not a setting of {options.Name} and would be ignored; check its spelling (the keys here: {known}), and that AddOutbox was given the outbox's own section (configuration.GetSection(\"Outbox\")).");
+    }
+
+    private static bool IsScalar(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(TimeSpan);
     }
 
     // "OutboxOptions.Retry.MaxAttempts must be ...": the type, then the property path up to the first non-name character.

@@ -39,6 +39,7 @@ internal sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
         ValidateRetry(options.Retry, failures);
         // Retention is checked by its own validator (Retention/RetentionOptionsValidator).
         failures = OutboxConfigurationBinding.Annotate(_bindings, failures, nameof(OutboxOptions));
+        OutboxConfigurationBinding.AddUnknownKeys(_bindings, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

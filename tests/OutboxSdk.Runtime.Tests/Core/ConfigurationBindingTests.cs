@@ -189,6 +189,24 @@ public sealed class ConfigurationBindingTests
     }
 
     [Fact]
+    public async Task A_misspelt_key_is_not_ignored_silently_but_named_with_the_keys_of_its_level()
+    {
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => StartHost(new()
+        {
+            ["Outbox:ConnectionString"] = "Host=a;Database=b",
+            ["Outbox:PolInterval"] = "00:00:05",
+            ["Outbox:Retry:MaxAttempt"] = "3",
+            ["Outbox:batchSize"] = "50", // keys match ignoring case, as configuration does
+            ["Outbox:Health:MaxBacklog"] = "00:02:00",
+        }));
+
+        Assert.Equal(3, e.Failures.Count());
+        Assert.Contains(e.Failures, f => f.StartsWith("Configuration key 'Outbox:PolInterval' is not a setting of OutboxOptions", StringComparison.Ordinal) && f.Contains("PollInterval", StringComparison.Ordinal));
+        Assert.Contains(e.Failures, f => f.StartsWith("Configuration key 'Outbox:Retry:MaxAttempt' is not a setting of OutboxRetryOptions", StringComparison.Ordinal) && f.Contains("MaxAttempts", StringComparison.Ordinal));
+        Assert.Contains(e.Failures, f => f.StartsWith("Configuration key 'Outbox:Health:MaxBacklog' is not a setting of OutboxHealthOptions", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_value_set_in_code_is_not_attributed_to_configuration()
     {
         var configuration = Configuration(new() { ["Outbox:ConnectionString"] = "Host=a;Database=b" });
