@@ -4,8 +4,10 @@ namespace OutboxSdk.Packaging.Tests;
 /// A local re-pack must get a new version, or NuGet's global packages folder serves the copy it extracted the first
 /// time (docs/packaging.md): Directory.Build.props sets <c>VersionPrefix</c>, not <c>Version</c>, so
 /// <c>dotnet pack --version-suffix dev.N</c> takes effect, and every package of one pack carries the same version.
-/// Evaluation only (no build), a few seconds.
+/// Evaluation only (no build), a few seconds; with the packaging group, as it runs the dotnet CLI.
 /// </summary>
+[Trait("Category", "Slow")]
+[Trait("Group", "Packaging")]
 public sealed class VersionSuffixTests
 {
     [Theory]
