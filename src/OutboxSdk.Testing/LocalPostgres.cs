@@ -41,7 +41,11 @@ public sealed class LocalPostgres : IAsyncDisposable
     public string ConnectionString { get; }
 
     /// <summary>Initialises and starts a new cluster.</summary>
-    /// <exception cref="LocalPostgresException">No binaries were found (the message says how to install them) or the server did not start.</exception>
+    /// <exception cref="LocalPostgresException">
+    /// No binaries were found (the message says how to install them), the server did not start, or, running as root,
+    /// the <c>postgres</c> user cannot reach the folder (<see cref="LocalPostgresOptions.TempRoot"/> under a 0700 folder;
+    /// the message names the folder and the fix).
+    /// </exception>
     public static async Task<LocalPostgres> StartAsync(LocalPostgresOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new LocalPostgresOptions();
@@ -50,6 +54,7 @@ public sealed class LocalPostgres : IAsyncDisposable
         try
         {
             await PostgresCommand.ChownAsync(folder, cancellationToken).ConfigureAwait(false);
+            await PostgresCommand.EnsureReachableAsync(folder, cancellationToken).ConfigureAwait(false);
             var data = Path.Combine(folder, "data");
             var (code, output) = await PostgresCommand.RunAsync(Path.Combine(bin, "initdb"),
                 ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"],

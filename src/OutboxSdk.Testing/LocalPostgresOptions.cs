@@ -18,6 +18,10 @@ public sealed class LocalPostgresOptions
     /// </summary>
     public IDictionary<string, string> Settings { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>Where the temporary folder is made; defaults to the system temp folder (/tmp when running as root).</summary>
+    /// <summary>
+    /// Where the temporary folder is made; defaults to the system temp folder (/tmp when running as root). As root the
+    /// server runs as the <c>postgres</c> user, so every folder above this one must let other users through (no 0700
+    /// parent, nothing under /root); <see cref="LocalPostgres.StartAsync"/> checks and says which folder blocks.
+    /// </summary>
     public string? TempRoot { get; set; }
 }

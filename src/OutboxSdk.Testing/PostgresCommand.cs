@@ -25,6 +25,9 @@ internal static class PostgresCommand
         };
         if (IsRoot)
         {
+            // The postgres user may not be able to enter the caller's working folder (under /root, say): the tools
+            // would warn "could not change directory ...: Permission denied". Run them from / instead.
+            start.WorkingDirectory = "/";
             start.FileName = "runuser";
             foreach (var part in new[] { "-u", ServiceUser, "--", program })
             {
@@ -94,6 +97,41 @@ internal static class PostgresCommand
         {
             throw new LocalPostgresException($"running as root, the data folder must belong to the '{ServiceUser}' user, but chown failed: {error}");
         }
+    }
+
+    /// <summary>
+    /// As root, checks that the postgres user can reach and write <paramref name="folder"/>: chown gives it the folder
+    /// but not its parents, and a parent without search permission for others (mode 0700, such as a <c>mktemp -d</c>
+    /// folder or anything under /root) would otherwise fail initdb with a bare "Permission denied".
+    /// </summary>
+    /// <exception cref="LocalPostgresException">The folder is unreachable; the message names the blocking folder and the fix.</exception>
+    public static async Task EnsureReachableAsync(string folder, CancellationToken cancellation)
+    {
+        if (!IsRoot || await CanAccessAsync("-w", folder, cancellation).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var blocking = folder;
+        for (var parent = Path.GetDirectoryName(folder); parent is not null; parent = Path.GetDirectoryName(parent))
+        {
+            if (!await CanAccessAsync("-x", parent, cancellation).ConfigureAwait(false))
+            {
+                blocking = parent;
+            }
+        }
+
+        throw new LocalPostgresException(
+            $"LocalPostgres runs as root, so it runs initdb and postgres as the '{ServiceUser}' user (they refuse to run as root), " +
+            $"but that user cannot reach its folder '{folder}': '{blocking}' does not let other users through (for example mode 0700). " +
+            $"Set LocalPostgresOptions.TempRoot to a folder every user can enter (the default, /tmp, is), " +
+            $"or let others through: chmod o+x '{blocking}'.");
+    }
+
+    private static async Task<bool> CanAccessAsync(string test, string path, CancellationToken cancellation)
+    {
+        var (code, _) = await RunAsync("test", [test, path], TimeSpan.FromSeconds(10), cancellation).ConfigureAwait(false);
+        return code == 0;
     }
 
     private static void Append(StringBuilder output, string? line)

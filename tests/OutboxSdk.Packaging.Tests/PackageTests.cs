@@ -24,7 +24,7 @@ public sealed class PackageTests
         AssertPackage(feed, "OutboxSdk", ["lib/net10.0/OutboxSdk.dll", "analyzers/dotnet/cs/OutboxSdk.Generators.dll", "build/OutboxSdk.props", "buildTransitive/OutboxSdk.props"],
             ["OutboxSdk.Abstractions " + Version, "OutboxSdk.Avro " + Version, "MediatR.Contracts 2.0.1", "Npgsql 10.0.0",
              "Microsoft.Extensions.DependencyInjection.Abstractions 10.0.14", "Microsoft.Extensions.Hosting.Abstractions 10.0.14",
-             "Microsoft.Extensions.Options 10.0.14", "Microsoft.Extensions.Logging.Abstractions 10.0.14",
+             "Microsoft.Extensions.Options 10.0.14", "Microsoft.Extensions.Options.ConfigurationExtensions 10.0.14", "Microsoft.Extensions.Logging.Abstractions 10.0.14",
              "Microsoft.Extensions.Diagnostics.HealthChecks 10.0.14", "Microsoft.Extensions.Diagnostics.HealthChecks.Abstractions 10.0.14"]);
         AssertPackage(feed, "OutboxSdk.Avro", ["lib/net10.0/OutboxSdk.Avro.dll"], []);
         AssertPackage(feed, "OutboxSdk.Abstractions", ["lib/netstandard2.0/OutboxSdk.Abstractions.dll"], []);

@@ -8,9 +8,17 @@ internal sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
 {
     private const int MaxIdentifierBytes = 63; // NAMEDATALEN - 1: LISTEN truncates longer channel names, pg_notify rejects them.
     private readonly IServiceProviderIsService? _services;
+    private readonly IEnumerable<OutboxConfigurationBinding> _bindings;
 
-    /// <summary>Creates a validator; <paramref name="services"/> tells whether an <see cref="NpgsqlDataSource"/> is registered in DI.</summary>
-    public OutboxOptionsValidator(IServiceProviderIsService? services = null) => _services = services;
+    /// <summary>
+    /// Creates a validator; <paramref name="services"/> tells whether an <see cref="NpgsqlDataSource"/> is registered in DI,
+    /// <paramref name="bindings"/> which configuration sections the options were bound from (their keys are named in failures).
+    /// </summary>
+    public OutboxOptionsValidator(IServiceProviderIsService? services = null, IEnumerable<OutboxConfigurationBinding>? bindings = null)
+    {
+        _services = services;
+        _bindings = bindings ?? [];
+    }
 
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, OutboxOptions options)
@@ -30,6 +38,8 @@ internal sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
 
         ValidateRetry(options.Retry, failures);
         // Retention is checked by its own validator (Retention/RetentionOptionsValidator).
+        failures = OutboxConfigurationBinding.Annotate(_bindings, failures, nameof(OutboxOptions));
+        OutboxConfigurationBinding.AddUnknownKeys(_bindings, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -57,7 +67,7 @@ internal sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
 
         if (_services?.IsService(typeof(NpgsqlDataSource)) != true)
         {
-            failures.Add("OutboxOptions: no database is configured. Set OutboxOptions.ConnectionString or OutboxOptions.DataSource in AddOutbox(o => ...), or register an NpgsqlDataSource in DI (services.AddNpgsqlDataSource(...)).");
+            failures.Add("OutboxOptions: no database is configured. Set OutboxOptions.ConnectionString (configuration key 'Outbox:ConnectionString' with AddOutbox(configuration.GetSection(\"Outbox\"))) or OutboxOptions.DataSource in AddOutbox(o => ...), or register an NpgsqlDataSource in DI (services.AddNpgsqlDataSource(...)).");
         }
     }
 

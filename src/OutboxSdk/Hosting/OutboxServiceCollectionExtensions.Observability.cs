@@ -10,7 +10,8 @@ public static partial class OutboxServiceCollectionExtensions
     /// </summary>
     static partial void AddObservability(IServiceCollection services)
     {
-        services.AddOptions<OutboxHealthOptions>();
+        services.AddOptions<OutboxHealthOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutboxHealthOptions>, OutboxHealthOptionsValidator>());
         services.TryAddSingleton<RelayLiveness>();
         services.TryAddSingleton<IRelayHeartbeat>(static provider => provider.GetRequiredService<RelayLiveness>());
         services.TryAddSingleton<IBacklogProbe>(static provider =>

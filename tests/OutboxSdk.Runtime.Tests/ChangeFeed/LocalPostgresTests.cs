@@ -58,4 +58,38 @@ public sealed class LocalPostgresTests(PostgresFixture fixture)
         Assert.Contains("apt-get install -y postgresql", error.Message, StringComparison.Ordinal);
         Assert.Contains("OUTBOX_PG_BINDIR", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // Unix modes; the local server is a Linux/macOS helper
+    public async Task As_root_a_temp_root_under_a_0700_folder_is_refused_naming_the_folder_and_the_fix_and_the_fix_works()
+    {
+        var parent = Directory.CreateTempSubdirectory("obx-private-");
+        try
+        {
+            File.SetUnixFileMode(parent.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var root = Directory.CreateDirectory(Path.Combine(parent.FullName, "pg")).FullName;
+            var options = new LocalPostgresOptions { TempRoot = root };
+            if (Environment.UserName == "root")
+            {
+                // The server runs as 'postgres', which cannot pass the 0700 parent.
+                var error = await Assert.ThrowsAsync<LocalPostgresException>(() => LocalPostgres.StartAsync(options));
+                Assert.Contains($"'{parent.FullName}' does not let other users through", error.Message, StringComparison.Ordinal);
+                Assert.Contains("LocalPostgresOptions.TempRoot", error.Message, StringComparison.Ordinal);
+                Assert.Contains($"chmod o+x '{parent.FullName}'", error.Message, StringComparison.Ordinal);
+                Assert.Empty(Directory.GetDirectories(root)); // the attempt left nothing behind
+
+                File.SetUnixFileMode(parent.FullName, File.GetUnixFileMode(parent.FullName) | UnixFileMode.OtherExecute);
+            }
+
+            // Not root (the server runs as the folder's owner), or root after the fix the message gives: it starts.
+            await using var pg = await LocalPostgres.StartAsync(options);
+            Assert.StartsWith(root, pg.Folder, StringComparison.Ordinal);
+            await using var connection = new NpgsqlConnection(pg.ConnectionString);
+            await connection.OpenAsync();
+        }
+        finally
+        {
+            parent.Delete(recursive: true);
+        }
+    }
 }
