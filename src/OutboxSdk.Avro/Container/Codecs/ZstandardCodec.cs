@@ -53,13 +53,7 @@ public sealed class ZstandardCodec : AvroCodec
 
         int bound = Compressor.GetCompressBound(source.Length);
         Span<byte> output = destination.GetSpan(bound);
-        int written;
-        using (var compressor = new Compressor(Level))
-        {
-            written = compressor.Wrap(source, output);
-        }
-
-        destination.Advance(written);
+        destination.Advance(ZstdContexts.Compressor(Level).Wrap(source, output));
     }
 
     /// <inheritdoc />
@@ -68,24 +62,12 @@ public sealed class ZstandardCodec : AvroCodec
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentOutOfRangeException.ThrowIfNegative(maxDecompressedLength);
 
-        ZSTD_DCtx_s* stream = Methods.ZSTD_createDStream();
-        if (stream == null)
+        ZSTD_DCtx_s* stream = ZstdContexts.Decompression();
+        Check(Methods.ZSTD_DCtx_reset(stream, ZSTD_ResetDirective.ZSTD_reset_session_only), 0);
+        fixed (byte* input = source)
         {
-            throw new OutOfMemoryException("zstd could not create a decompression stream.");
-        }
-
-        try
-        {
-            Check(Methods.ZSTD_initDStream(stream), 0);
-            fixed (byte* input = source)
-            {
-                var inBuffer = new ZSTD_inBuffer_s { src = input, size = (nuint)source.Length };
-                Decode(stream, &inBuffer, destination, maxDecompressedLength);
-            }
-        }
-        finally
-        {
-            Methods.ZSTD_freeDStream(stream);
+            var inBuffer = new ZSTD_inBuffer_s { src = input, size = (nuint)source.Length };
+            Decode(stream, &inBuffer, destination, maxDecompressedLength);
         }
     }
 
