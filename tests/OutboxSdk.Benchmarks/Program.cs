@@ -1,5 +1,6 @@
 // Benchmarks of OutboxSdk.Avro. Never run by the tests.
 //   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- codec            BenchmarkDotNet: encode/decode vs System.Text.Json
+//   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- codecs           BenchmarkDotNet: compress/decompress one 64 KiB container block per codec
 //   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- serializer       BenchmarkDotNet: generated Avro serializer vs System.Text.Json source-gen
 //   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- latency [rate/s] [seconds]  commit -> NOTIFY floor and commit -> handler latency
 //   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- replication [messages]  Replication relay vs pg_recvlogical reading the same N messages (default 100000)
@@ -20,10 +21,13 @@ switch (args.FirstOrDefault())
     case "codec":
         BenchmarkRunner.Run<EncodingBenchmarks>(args: args[1..]);
         return 0;
+    case "codecs":
+        BenchmarkRunner.Run<CodecBenchmarks>(args: args[1..]);
+        return 0;
     case "serializer":
         BenchmarkRunner.Run<SerializerBenchmarks>(args: args[1..]);
         return 0;
     default:
-        Console.Error.WriteLine("usage: OutboxSdk.Benchmarks codec|serializer [BenchmarkDotNet args] | bigfile [MiB] [codec] | latency [rate/s] [seconds] | replication [messages]");
+        Console.Error.WriteLine("usage: OutboxSdk.Benchmarks codec|codecs|serializer [BenchmarkDotNet args] | bigfile [MiB] [codec] | latency [rate/s] [seconds] | replication [messages]");
         return 2;
 }

@@ -26,7 +26,7 @@ public sealed class PackageTests
              "Microsoft.Extensions.DependencyInjection.Abstractions 10.0.14", "Microsoft.Extensions.Hosting.Abstractions 10.0.14",
              "Microsoft.Extensions.Options 10.0.14", "Microsoft.Extensions.Options.ConfigurationExtensions 10.0.14", "Microsoft.Extensions.Logging.Abstractions 10.0.14",
              "Microsoft.Extensions.Diagnostics.HealthChecks 10.0.14", "Microsoft.Extensions.Diagnostics.HealthChecks.Abstractions 10.0.14"]);
-        AssertPackage(feed, "OutboxSdk.Avro", ["lib/net10.0/OutboxSdk.Avro.dll"], []);
+        AssertPackage(feed, "OutboxSdk.Avro", ["lib/net10.0/OutboxSdk.Avro.dll"], ["Snappier 1.3.2", "System.IO.Hashing 10.0.14", "ZstdSharp.Port 0.8.8"]);
         AssertPackage(feed, "OutboxSdk.Abstractions", ["lib/netstandard2.0/OutboxSdk.Abstractions.dll"], []);
 
         var app = packed.WriteConsumer("app", "Probe", ProbeProgram);

@@ -19,7 +19,7 @@ public static class AvroCodecs
     /// <summary>The <c>snappy</c> codec.</summary>
     public static AvroCodec Snappy => All[2];
 
-    /// <summary>The <c>zstandard</c> codec at its default level; it needs the native libzstd library.</summary>
+    /// <summary>The <c>zstandard</c> codec at its default level.</summary>
     public static AvroCodec Zstandard => All[3];
 
     /// <summary>The names of every supported codec.</summary>

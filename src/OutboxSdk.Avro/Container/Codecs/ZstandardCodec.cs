@@ -1,15 +1,17 @@
 using System.Buffers;
+using ZstdSharp;
+using ZstdSharp.Unsafe;
 
 namespace OutboxSdk.Avro.Container;
 
 /// <summary>
 /// The <c>zstandard</c> codec: each block is one or more Zstandard frames
-/// (see Avro spec, Object Container Files, Optional Codecs, "zstandard"). Calls the system's native libzstd;
-/// check <see cref="IsAvailable"/> before use where the library may be missing.
+/// (see Avro spec, Object Container Files, Optional Codecs, "zstandard"). Fully managed (ZstdSharp, a port of
+/// the reference zstd library), so it works on every platform without a native library.
 /// </summary>
 public sealed class ZstandardCodec : AvroCodec
 {
-    /// <summary>The compression level used when none is given, libzstd's own default.</summary>
+    /// <summary>The compression level used when none is given, zstd's own default.</summary>
     public const int DefaultLevel = 3;
 
     // Output is produced in slices of this size, so a large block does not ask the writer for one huge buffer.
@@ -22,18 +24,21 @@ public sealed class ZstandardCodec : AvroCodec
 
     /// <summary>
     /// Creates the codec with a compression level: 1 (fastest) to 22 (smallest), negative levels for faster
-    /// and weaker compression, 0 for libzstd's default.
+    /// and weaker compression, 0 for zstd's default.
     /// </summary>
     public ZstandardCodec(int level)
     {
-        // libzstd's range: ZSTD_minCLevel() is -(128 KiB), ZSTD_maxCLevel() is 22.
+        // zstd's range: ZSTD_minCLevel() is -(128 KiB), ZSTD_maxCLevel() is 22.
         ArgumentOutOfRangeException.ThrowIfLessThan(level, -(1 << 17));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(level, 22);
         Level = level;
     }
 
-    /// <summary>Whether the native libzstd library could be loaded on this machine.</summary>
-    public static bool IsAvailable => ZstdNative.IsAvailable;
+    /// <summary>
+    /// Always true: the codec is managed code and needs nothing from the platform. Kept from the time it called
+    /// the system's libzstd, so callers that still check it keep compiling.
+    /// </summary>
+    public static bool IsAvailable => true;
 
     /// <summary>The compression level used by <see cref="Compress"/>.</summary>
     public int Level { get; }
@@ -42,31 +47,13 @@ public sealed class ZstandardCodec : AvroCodec
     public override string Name => "zstandard";
 
     /// <inheritdoc />
-    public override unsafe void Compress(ReadOnlySpan<byte> source, IBufferWriter<byte> destination)
+    public override void Compress(ReadOnlySpan<byte> source, IBufferWriter<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        ZstdNative.Api zstd = ZstdNative.Functions;
 
-        nuint bound = zstd.CompressBound((nuint)source.Length);
-        if (zstd.IsError(bound) != 0 || bound > int.MaxValue)
-        {
-            throw new AvroException("The block is too large for zstandard compression.");
-        }
-
-        Span<byte> output = destination.GetSpan((int)bound);
-        nuint written;
-        fixed (byte* input = source)
-        fixed (byte* target = output)
-        {
-            written = zstd.Compress(target, (nuint)output.Length, input, (nuint)source.Length, Level);
-        }
-
-        if (zstd.IsError(written) != 0)
-        {
-            throw new AvroException("zstandard compression failed: " + zstd.ErrorName(written));
-        }
-
-        destination.Advance((int)written);
+        int bound = Compressor.GetCompressBound(source.Length);
+        Span<byte> output = destination.GetSpan(bound);
+        destination.Advance(ZstdContexts.Compressor(Level).Wrap(source, output));
     }
 
     /// <inheritdoc />
@@ -74,33 +61,20 @@ public sealed class ZstandardCodec : AvroCodec
     {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentOutOfRangeException.ThrowIfNegative(maxDecompressedLength);
-        ZstdNative.Api zstd = ZstdNative.Functions;
 
-        IntPtr stream = zstd.CreateDStream();
-        if (stream == IntPtr.Zero)
+        ZSTD_DCtx_s* stream = ZstdContexts.Decompression();
+        Check(Methods.ZSTD_DCtx_reset(stream, ZSTD_ResetDirective.ZSTD_reset_session_only), 0);
+        fixed (byte* input = source)
         {
-            throw new OutOfMemoryException("libzstd could not create a decompression stream.");
-        }
-
-        try
-        {
-            Check(zstd, zstd.InitDStream(stream), 0);
-            fixed (byte* input = source)
-            {
-                var inBuffer = new ZstdNative.Buffer { Data = input, Size = (nuint)source.Length };
-                Decode(zstd, stream, &inBuffer, destination, maxDecompressedLength);
-            }
-        }
-        finally
-        {
-            zstd.FreeDStream(stream);
+            var inBuffer = new ZSTD_inBuffer_s { src = input, size = (nuint)source.Length };
+            Decode(stream, &inBuffer, destination, maxDecompressedLength);
         }
     }
 
     // The streaming API is used so frames that do not record their content size decode too, and so the
     // output limit is enforced while decoding rather than trusting a size in the frame header.
     private static unsafe void Decode(
-        ZstdNative.Api zstd, IntPtr stream, ZstdNative.Buffer* input, IBufferWriter<byte> destination, int maxDecompressedLength)
+        ZSTD_DCtx_s* stream, ZSTD_inBuffer_s* input, IBufferWriter<byte> destination, int maxDecompressedLength)
     {
         long total = 0;
         byte probe = 0;
@@ -113,12 +87,12 @@ public sealed class ZstandardCodec : AvroCodec
             if (room == 0)
             {
                 // At the limit: a one-byte probe tells whether the frame still has output to give.
-                var outBuffer = new ZstdNative.Buffer { Data = &probe, Size = 1 };
-                result = zstd.DecompressStream(stream, &outBuffer, input);
-                Check(zstd, result, (long)input->Position);
-                if (outBuffer.Position != 0)
+                var outBuffer = new ZSTD_outBuffer_s { dst = &probe, size = 1 };
+                result = Methods.ZSTD_decompressStream(stream, &outBuffer, input);
+                Check(result, (long)input->pos);
+                if (outBuffer.pos != 0)
                 {
-                    throw CodecErrors.TooLarge("zstandard", maxDecompressedLength, (long)input->Position);
+                    throw CodecErrors.TooLarge("zstandard", maxDecompressedLength, (long)input->pos);
                 }
 
                 produced = 0;
@@ -130,18 +104,18 @@ public sealed class ZstandardCodec : AvroCodec
                 span = span[..Math.Min(span.Length, room)];
                 fixed (byte* target = span)
                 {
-                    var outBuffer = new ZstdNative.Buffer { Data = target, Size = (nuint)span.Length };
-                    result = zstd.DecompressStream(stream, &outBuffer, input);
-                    produced = outBuffer.Position;
-                    outputFull = outBuffer.Position == outBuffer.Size;
+                    var outBuffer = new ZSTD_outBuffer_s { dst = target, size = (nuint)span.Length };
+                    result = Methods.ZSTD_decompressStream(stream, &outBuffer, input);
+                    produced = outBuffer.pos;
+                    outputFull = outBuffer.pos == outBuffer.size;
                 }
 
-                Check(zstd, result, (long)input->Position);
+                Check(result, (long)input->pos);
                 destination.Advance((int)produced);
                 total += (long)produced;
             }
 
-            bool inputDone = input->Position == input->Size;
+            bool inputDone = input->pos == input->size;
             if (result == 0 && inputDone)
             {
                 // The last frame is complete and fully flushed. A zero result mid-input means another frame follows.
@@ -150,16 +124,18 @@ public sealed class ZstandardCodec : AvroCodec
 
             if (inputDone && !outputFull)
             {
-                throw new AvroFormatException("zstandard block ends inside a frame", (long)input->Position);
+                throw new AvroFormatException("zstandard block ends inside a frame", (long)input->pos);
             }
         }
     }
 
-    private static unsafe void Check(ZstdNative.Api zstd, nuint result, long position)
+    private static unsafe void Check(nuint result, long position)
     {
-        if (zstd.IsError(result) != 0)
+        if (Methods.ZSTD_isError(result))
         {
-            throw new AvroFormatException("corrupt zstandard block: " + zstd.ErrorName(result), position);
+            throw new AvroFormatException("corrupt zstandard block: " + ErrorName(result), position);
         }
     }
+
+    private static string ErrorName(nuint code) => Methods.ZSTD_getErrorName(code);
 }
