@@ -27,7 +27,7 @@ public sealed class EntityFrameworkCorePackageTests
         // Hosting at EF Core's patch version: EF Core brings Microsoft.Extensions.* of its own patch, and a lower direct reference is NU1605.
         var app = packed.WriteConsumer("efcore", "EfProbe", Program, null,
             ("OutboxSdk.EntityFrameworkCore", Version), ("OutboxSdk.Testing", Version), ("Dapper", PackedFeed.CentralVersion("Dapper")),
-            ("Microsoft.Extensions.Hosting", PackedFeed.CentralVersion("Microsoft.EntityFrameworkCore")));
+            ("Microsoft.Extensions.Hosting", PackedFeed.CentralVersion("Microsoft.EntityFrameworkCore")), ("MediatR", PackedFeed.CentralVersion("MediatR")));
         DotnetProcess.Run(app, packed.Isolated, deadline, "build", "-c", "Release");
         var output = DotnetProcess.Run(app, packed.Isolated, deadline, "run", "--no-build", "-c", "Release");
 
