@@ -72,8 +72,13 @@ public sealed class AvroRecord<T> : IAvroSerializable<AvroRecord<T>>, INotificat
         public static readonly string CanonicalForm = Parsed.ToCanonicalForm();
         public static readonly long Fingerprint = OutboxSdk.Avro.Schema.SchemaFingerprint.Rabin(Encoding.UTF8.GetBytes(CanonicalForm));
 
-        // Both are thread-safe once built (the writer and reader keep only their resolved schemas).
-        public static readonly SpecificDatumWriter<T> Writer = new(Schema);
-        public static readonly SpecificDatumReader<T> Reader = new(Schema, Schema);
+        // One writer and one reader per thread: Apache does not document them as safe to share, and the relay decodes
+        // partitions side by side.
+        private static readonly ThreadLocal<SpecificDatumWriter<T>> Writers = new(static () => new(Schema));
+        private static readonly ThreadLocal<SpecificDatumReader<T>> Readers = new(static () => new(Schema, Schema));
+
+        public static SpecificDatumWriter<T> Writer => Writers.Value!;
+
+        public static SpecificDatumReader<T> Reader => Readers.Value!;
     }
 }

@@ -52,7 +52,8 @@ public sealed class ApacheAvroTests(PostgresFixture postgres)
     }
 
     /// <summary>A relay host with the record type registered through the package; <paramref name="generated"/> adds the handler the generator found.</summary>
-    private static async Task<Shop> StartAsync(PostgresFixture fixture, bool generated = true, Action<IServiceCollection>? services = null)
+    private static async Task<Shop> StartAsync(PostgresFixture fixture, bool generated = true, Action<IServiceCollection>? services = null,
+        Action<OutboxOptions>? configure = null)
     {
         var scope = await fixture.NewSchemaAsync();
         try
@@ -65,6 +66,7 @@ public sealed class ApacheAvroTests(PostgresFixture postgres)
                     o.DataSource = scope.DataSource;
                     o.Schema = scope.Schema;
                     TestHost.Fast(o);
+                    configure?.Invoke(o);
                 },
                 s =>
                 {
@@ -145,6 +147,36 @@ public sealed class ApacheAvroTests(PostgresFixture postgres)
         var handled = Assert.Single(shop.Recorder.Records);
         Assert.Equal(("fragile", 3), (handled.Note, handled.Quantity));
         Assert.Equal(["gift", "express"], handled.Tags);
+    }
+
+    [Fact]
+    public async Task A_record_whose_handler_always_fails_becomes_a_dead_letter_with_no_effect_and_its_key_moves_on()
+    {
+        await using var shop = await StartAsync(postgres, configure: o => o.Retry.MaxAttempts = 3);
+        var poisoned = "o-" + Guid.NewGuid();
+        var next = "o-" + Guid.NewGuid();
+        shop.Recorder.Failing[poisoned] = int.MaxValue;
+        await PublishAsync(shop, Order(poisoned), commit: true);
+        await PublishAsync(shop, Order(next), commit: true);
+
+        await shop.Recorder.WaitForAsync(r => r.Seen.Contains(next), "the record after the poisoned one");
+        var deadLetters = shop.Host.Services.GetRequiredService<IDeadLetters>();
+        await Recorder<string>.WaitUntilAsync(async () => (await deadLetters.ListAsync()).Count == 1, "the poisoned record's dead letter");
+        Assert.Equal(3, shop.Recorder.Attempts[poisoned]);
+        Assert.Equal(0, await shop.ShipmentsAsync(poisoned));
+        Assert.Equal([next], shop.Recorder.Seen);
+    }
+
+    [Fact]
+    public void Records_are_written_and_read_from_many_threads_at_once()
+    {
+        Parallel.For(0, 2000, i =>
+        {
+            var id = "o-" + i;
+            var read = AvroSerializer.Deserialize<AvroRecord<OrderPlaced>>(AvroSerializer.Serialize(new AvroRecord<OrderPlaced>(Order(id, note: i % 2 == 0 ? null : "n")))).Record;
+            Assert.Equal(id, read.OrderId);
+            Assert.Equal(i % 2 == 0 ? null : "n", read.Note);
+        });
     }
 
     [Fact]
