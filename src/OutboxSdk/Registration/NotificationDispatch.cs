@@ -46,6 +46,15 @@ public sealed class NotificationDispatch
         return new NotificationDispatch(NotificationType, [.. HandlerTypes.Where(keep)], services => _registered(services).Where(h => keep(h.GetType())), _handle);
     }
 
+    /// <summary>
+    /// This dispatch with <paramref name="other"/>'s handler classes too (two registrations that know handlers of one type:
+    /// two assemblies, or an application's generated registration and an optional package's). Both resolve the same
+    /// registered handlers and call them through the same <c>INotificationHandler&lt;T&gt;</c>.
+    /// </summary>
+    internal NotificationDispatch Merge(NotificationDispatch other) =>
+        other.HandlerTypes.All(HandlerTypes.Contains) ? this
+            : new NotificationDispatch(NotificationType, [.. HandlerTypes.Union(other.HandlerTypes)], _registered, _handle);
+
     /// <summary>The handlers in <paramref name="services"/> (a delivery's scope): each handler class once.</summary>
     public IEnumerable<object> Resolve(IServiceProvider services)
     {

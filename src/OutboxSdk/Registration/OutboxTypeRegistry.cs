@@ -48,7 +48,8 @@ public sealed class OutboxTypeRegistry
             handlers.AddRange(registration.Handlers);
             foreach (var dispatch in registration.Dispatches)
             {
-                _dispatches.TryAdd(dispatch.NotificationType, dispatch); // every assembly's dispatch of a type resolves the same handlers
+                // Every dispatch of a type resolves the same registered handlers; the handler classes each found are joined.
+                _dispatches[dispatch.NotificationType] = _dispatches.TryGetValue(dispatch.NotificationType, out var known) ? known.Merge(dispatch) : dispatch;
             }
         }
 

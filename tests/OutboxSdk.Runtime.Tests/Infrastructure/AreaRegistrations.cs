@@ -34,6 +34,9 @@ public static class AreaRegistrations
     /// <summary>Dapper/: publishing and handlers with Dapper.</summary>
     public static AreaRegistration Dapper { get; } = AreaRegistration.Of(Assembly, "DapperUsage.Tests");
 
+    /// <summary>ApacheAvro/: the optional OutboxSdk.ApacheAvro package's handlers of AvroRecord&lt;T&gt;.</summary>
+    public static AreaRegistration ApacheAvro { get; } = AreaRegistration.Of(Assembly, "ApacheAvro.Tests");
+
     public static AreaRegistration Hardening { get; } = AreaRegistration.Of(Assembly, "Hardening.Tests", "Hardening.Evolution.V2");
 
     public static IServiceCollection AddOutboxSdkRelayTestsOutboxTypes(this IServiceCollection services) => services.AddOutboxTypes(Relay);
