@@ -135,7 +135,11 @@ internal static class HandlerParser
     /// <c>RowChanged&lt;Customer&gt;</c>). Read from the type's attributes, so types of referenced assemblies count.
     /// </summary>
     private static bool IsOutboxType(ITypeSymbol type) =>
-        IsAnnotated(type) || (type is INamedTypeSymbol { IsGenericType: true } generic && generic.TypeArguments.Any(IsAnnotated));
+        IsAnnotated(type) || (type is INamedTypeSymbol { IsGenericType: true } generic && (generic.TypeArguments.Any(IsAnnotated) || IsApacheAvroRecord(generic)));
+
+    /// <summary>OutboxSdk.ApacheAvro's <c>AvroRecord&lt;T&gt;</c>: an Apache.Avro type published through the optional package.</summary>
+    private static bool IsApacheAvroRecord(INamedTypeSymbol type) =>
+        type is { MetadataName: "AvroRecord`1", ContainingNamespace: { Name: "ApacheAvro", ContainingNamespace: { Name: "OutboxSdk", ContainingNamespace.IsGlobalNamespace: true } } };
 
     private static bool IsAnnotated(ITypeSymbol type) =>
         KnownAttributes.Has(type, KnownAttributes.OutboxMessage) || KnownAttributes.Has(type, KnownAttributes.ChangeFeed);

@@ -169,6 +169,32 @@ public sealed class GeneratedRegistrationTests
     }
 
     [Fact]
+    public void A_handler_of_an_Apache_Avro_record_is_a_type_the_outbox_delivers()
+    {
+        // OutboxSdk.ApacheAvro's wrapper, declared here as the optional package declares it.
+        var run = GeneratorHarness.Run("""
+            namespace OutboxSdk.ApacheAvro
+            {
+                public sealed class AvroRecord<T> : MediatR.INotification { }
+            }
+
+            namespace Shop
+            {
+                public sealed class Invoice { }
+
+                public sealed class Billing : MediatR.INotificationHandler<OutboxSdk.ApacheAvro.AvroRecord<Invoice>>
+                {
+                    public System.Threading.Tasks.Task Handle(OutboxSdk.ApacheAvro.AvroRecord<Invoice> n, System.Threading.CancellationToken c) => System.Threading.Tasks.Task.CompletedTask;
+                }
+            }
+            """);
+
+        Assert.Empty(run.CompileErrors);
+        Assert.Equal(["Shop.Billing → OutboxSdk.ApacheAvro.AvroRecord<Shop.Invoice>"], run.RegisteredHandlers);
+        Assert.Empty(Describe(run));
+    }
+
+    [Fact]
     public void Types_and_partition_keys_of_every_kind_are_listed()
     {
         var run = Run("");
