@@ -15,27 +15,23 @@ namespace Contract.Tests;
 /// and publication), relay hosts built as an application builds them, and writes through the real
 /// <see cref="IOutbox"/> in the caller's transaction. On dispose the hosts stop and everything is dropped.
 /// </summary>
-public sealed class ContractOutbox : IAsyncDisposable
+public sealed class ContractOutbox : SchemaOutbox
 {
-    private readonly List<IHost> _hosts = [];
     private readonly Action<OutboxOptions>? _configure;
 
     private ContractOutbox(LocalPostgres postgres, DeliveryMode mode, Action<OutboxOptions>? configure)
+        : base(postgres, "c_")
     {
         Mode = mode;
         _configure = configure;
-        Schema = "c_" + Guid.NewGuid().ToString("N")[..12];
-        DataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { SearchPath = Schema, MaxPoolSize = 50 }.ConnectionString);
     }
 
     public DeliveryMode Mode { get; }
 
-    public string Schema { get; }
-
-    public NpgsqlDataSource DataSource { get; }
-
     /// <summary>The outbox of the first host started, which writes in the mode's write path.</summary>
-    public IOutbox Outbox => _hosts[0].Services.GetRequiredService<IOutbox>();
+    public IOutbox Outbox => Hosts[0].Services.GetRequiredService<IOutbox>();
+
+    protected override bool UsesSlot => Mode.UsesSlot;
 
     public static async Task<ContractOutbox> CreateAsync(LocalPostgres postgres, DeliveryMode mode, Action<OutboxOptions>? configure = null)
     {
@@ -60,37 +56,14 @@ public sealed class ContractOutbox : IAsyncDisposable
             },
             services => services.AddOutboxTypes(AreaRegistrations.Contract),
             services => services.AddSingleton(recorder));
-        _hosts.Add(host);
+        Hosts.Add(host);
         return (host, recorder);
     }
 
-    public async Task StopAsync(IHost host)
-    {
-        _hosts.Remove(host);
-        await TestHost.StopAsync(host);
-    }
-
     /// <summary>Publishes <paramref name="messages"/> in one transaction, committed unless <paramref name="rollback"/>.</summary>
-    public async Task PublishAsync<T>(IEnumerable<T> messages, bool rollback = false, IOutbox? outbox = null)
+    public Task PublishAsync<T>(IEnumerable<T> messages, bool rollback = false, IOutbox? outbox = null)
         where T : IAvroSerializable<T>
-    {
-        outbox ??= Outbox;
-        await using var connection = await DataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        foreach (var message in messages)
-        {
-            await outbox.PublishAsync(message, transaction);
-        }
-
-        if (rollback)
-        {
-            await transaction.RollbackAsync();
-        }
-        else
-        {
-            await transaction.CommitAsync();
-        }
-    }
+        => PublishWithAsync(outbox ?? Outbox, messages, rollback);
 
     /// <summary>Publishes steps <paramref name="from"/>.. of <paramref name="key"/>, each in its own transaction, in order.</summary>
     public async Task PublishStepsAsync(string key, int from, int count, IOutbox? outbox = null)
@@ -99,46 +72,5 @@ public sealed class ContractOutbox : IAsyncDisposable
         {
             await PublishAsync([new ContractStep(key, seq)], outbox: outbox);
         }
-    }
-
-    public async Task ExecuteAsync(string sql)
-    {
-        await using var command = DataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    public async Task<T> ScalarAsync<T>(string sql)
-    {
-        await using var command = DataSource.CreateCommand(sql);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var host in _hosts.ToList())
-        {
-            await StopAsync(host);
-        }
-
-        if (Mode.UsesSlot)
-        {
-            for (var attempt = 0; ; attempt++)
-            {
-                try
-                {
-                    await ExecuteAsync($"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'outbox_{Schema}'");
-                    break;
-                }
-                catch (PostgresException e) when (e.SqlState == "55006" && attempt < 100)
-                {
-                    await Task.Delay(100); // its walsender is still letting go
-                }
-            }
-
-            await ExecuteAsync($"DROP PUBLICATION IF EXISTS \"outbox_{Schema}\"");
-        }
-
-        await ExecuteAsync($"DROP SCHEMA IF EXISTS \"{Schema}\" CASCADE");
-        await DataSource.DisposeAsync();
     }
 }

@@ -6,6 +6,7 @@ using Npgsql;
 using OutboxSdk.Generated;
 using OutboxSdk.Hosting;
 using OutboxSdk.Outbox;
+using OutboxSdk.Runtime.Tests.Infrastructure;
 using OutboxSdk.Testing;
 using OutboxSdk.Operations;
 using OutboxSdk.Sources.Wal;
@@ -18,24 +19,13 @@ namespace Operations.Tests;
 /// publication), hosts that run the relay or only publish, and helpers to read the slot and make WAL. On dispose the
 /// hosts stop and the slot, the publication and the schema are dropped.
 /// </summary>
-public sealed class OpsOutbox : IAsyncDisposable
+public sealed class OpsOutbox : SchemaOutbox
 {
-    private readonly List<IHost> _hosts = [];
 
     private OpsOutbox(LocalPostgres postgres)
+        : base(postgres, "o_", maxPoolSize: null)
     {
-        Postgres = postgres;
-        Schema = "o_" + Guid.NewGuid().ToString("N")[..12];
-        DataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { SearchPath = Schema }.ConnectionString);
     }
-
-    public LocalPostgres Postgres { get; }
-
-    public string Schema { get; }
-
-    public string Slot => "outbox_" + Schema;
-
-    public NpgsqlDataSource DataSource { get; }
 
     public LogCapture Logs { get; } = new();
 
@@ -50,7 +40,7 @@ public sealed class OpsOutbox : IAsyncDisposable
     public async Task<(IHost Host, Recorder Recorder)> StartAsync(bool runRelay = true, Action<OutboxOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var host = Build(runRelay, configure, out var recorder, services);
-        _hosts.Add(host);
+        Hosts.Add(host);
         await host.StartAsync();
         return (host, recorder);
     }
@@ -77,13 +67,6 @@ public sealed class OpsOutbox : IAsyncDisposable
                 services?.Invoke(s);
             },
             Logs);
-    }
-
-    public async Task StopAsync(IHost host)
-    {
-        await host.StopAsync();
-        host.Dispose();
-        _hosts.Remove(host);
     }
 
     public async Task PublishAsync(IHost host, string key, int count)
@@ -144,19 +127,6 @@ public sealed class OpsOutbox : IAsyncDisposable
         return (bool)(await command.ExecuteScalarAsync())!;
     }
 
-    public async Task<int?> ActivePidAsync()
-    {
-        await using var command = DataSource.CreateCommand("SELECT active_pid FROM pg_replication_slots WHERE slot_name = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = Slot });
-        return await command.ExecuteScalarAsync() as int?;
-    }
-
-    public async Task ExecuteAsync(string sql)
-    {
-        await using var command = DataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
-
     /// <summary>Waits until <paramref name="condition"/> holds, checked every 200 ms; fails after a generous timeout.</summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int timeoutSeconds = 90)
     {
@@ -170,36 +140,5 @@ public sealed class OpsOutbox : IAsyncDisposable
 
             await Task.Delay(200);
         }
-    }
-
-    /// <summary>Drops a slot, if any, waiting until its walsender let go of it.</summary>
-    public async Task DropSlotAsync(string slot)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await using var command = DataSource.CreateCommand("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1");
-                command.Parameters.Add(new NpgsqlParameter { Value = slot });
-                await command.ExecuteNonQueryAsync();
-                return;
-            }
-            catch (PostgresException e) when (e.SqlState == "55006" && attempt < 100)
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var host in _hosts.ToList())
-        {
-            await StopAsync(host);
-        }
-
-        await DropSlotAsync(Slot);
-        await ExecuteAsync($"DROP PUBLICATION IF EXISTS \"outbox_{Schema}\"; DROP SCHEMA IF EXISTS \"{Schema}\" CASCADE");
-        await DataSource.DisposeAsync();
     }
 }
