@@ -13,12 +13,18 @@ public sealed class NotificationDispatch
     private readonly Func<IServiceProvider, IEnumerable<object>> _registered;
     private readonly Func<object, object, CancellationToken, Task> _handle;
 
+    // One factory per handler class, made at its first delivery and kept: creating a handler is on every delivery's
+    // path, and ActivatorUtilities.CreateInstance would look for its constructor by reflection each time. (Made lazily,
+    // so a class it cannot create fails where it always did, at its delivery.) A race makes the same factory twice.
+    private readonly ObjectFactory?[] _factories;
+
     private NotificationDispatch(Type notificationType, IReadOnlyList<Type> handlerTypes, Func<IServiceProvider, IEnumerable<object>> registered, Func<object, object, CancellationToken, Task> handle)
     {
         NotificationType = notificationType;
         HandlerTypes = handlerTypes;
         _registered = registered;
         _handle = handle;
+        _factories = new ObjectFactory?[handlerTypes.Count];
     }
 
     /// <summary>The notification type whose handlers this finds.</summary>
@@ -60,11 +66,13 @@ public sealed class NotificationDispatch
     {
         ArgumentNullException.ThrowIfNull(services);
         var seen = new HashSet<Type>();
-        foreach (var type in HandlerTypes)
+        for (var i = 0; i < HandlerTypes.Count; i++)
         {
+            var type = HandlerTypes[i];
             if (seen.Add(type))
             {
-                yield return ActivatorUtilities.GetServiceOrCreateInstance(services, type);
+                // As ActivatorUtilities.GetServiceOrCreateInstance: the application's own registration of the class first.
+                yield return services.GetService(type) ?? (_factories[i] ??= ActivatorUtilities.CreateFactory(type, Type.EmptyTypes))(services, null);
             }
         }
 
