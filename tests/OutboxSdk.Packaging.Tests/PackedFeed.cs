@@ -89,15 +89,19 @@ internal sealed class PackedFeed : IDisposable
     /// implicit usings on, warnings as errors — what <c>dotnet new console</c> gives, stricter) referencing OutboxSdk and
     /// <paramref name="packages"/>, with <paramref name="program"/> as its Program.cs. Returns the project's folder.
     /// </summary>
-    public string WriteConsumer(string folder, string projectName, string program, string? assemblyName = null, params (string Id, string Version)[] packages)
+    public string WriteConsumer(string folder, string projectName, string program, string? assemblyName = null, params (string Id, string Version)[] packages) =>
+        WriteConsumer(folder, projectName, new ConsumerProject(program) { AssemblyName = assemblyName, Packages = packages });
+
+    /// <summary>Writes the project <paramref name="project"/> describes as <c>&lt;folder&gt;/&lt;projectName&gt;.csproj</c>; returns its folder.</summary>
+    public string WriteConsumer(string folder, string projectName, ConsumerProject project)
     {
         var app = Directory.CreateDirectory(Path.Combine(Root, folder)).FullName;
-        var references = string.Concat(packages.Select(p => $"""{Environment.NewLine}    <PackageReference Include="{p.Id}" Version="{p.Version}" />"""));
-        var assembly = assemblyName is null ? "" : $"{Environment.NewLine}    <AssemblyName>{assemblyName}</AssemblyName>";
+        var references = string.Concat(project.Packages.Select(p => $"""{Environment.NewLine}    <PackageReference Include="{p.Id}" Version="{p.Version}" />"""));
+        var assembly = project.AssemblyName is null ? "" : $"{Environment.NewLine}    <AssemblyName>{project.AssemblyName}</AssemblyName>";
         File.WriteAllText(Path.Combine(app, projectName + ".csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
+            <Project Sdk="{project.Sdk}">
               <PropertyGroup>
-                <OutputType>Exe</OutputType>
+                <OutputType>{(project.Library ? "Library" : "Exe")}</OutputType>
                 <TargetFramework>net10.0</TargetFramework>
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
@@ -108,7 +112,12 @@ internal sealed class PackedFeed : IDisposable
               </ItemGroup>
             </Project>
             """);
-        File.WriteAllText(Path.Combine(app, "Program.cs"), program);
+        File.WriteAllText(Path.Combine(app, "Program.cs"), project.Program);
+        foreach (var (name, text) in project.Files)
+        {
+            File.WriteAllText(Path.Combine(app, name), text);
+        }
+
         return app;
     }
 
@@ -132,5 +141,31 @@ internal sealed class PackedFeed : IDisposable
         throw new InvalidOperationException("OutboxSdk.sln not found above " + AppContext.BaseDirectory);
     }
 
-    public void Dispose() => Directory.Delete(Root, recursive: true);
+    /// <summary>Deletes the folder — unless OUTBOXSDK_KEEP_CONSUMERS=1, to look into a consumer that failed.</summary>
+    public void Dispose()
+    {
+        if (Environment.GetEnvironmentVariable("OUTBOXSDK_KEEP_CONSUMERS") == "1")
+        {
+            Console.Error.WriteLine("kept " + Root);
+            return;
+        }
+
+        Directory.Delete(Root, recursive: true);
+    }
+}
+
+/// <summary>A consumer project: its Program.cs and what else it is made of.</summary>
+internal sealed record ConsumerProject(string Program)
+{
+    public string? AssemblyName { get; init; }
+
+    public string Sdk { get; init; } = "Microsoft.NET.Sdk";
+
+    /// <summary>A class library rather than a console app: for code with no top-level statements.</summary>
+    public bool Library { get; init; }
+
+    public IReadOnlyList<(string Id, string Version)> Packages { get; init; } = [];
+
+    /// <summary>More source files, by name.</summary>
+    public IReadOnlyDictionary<string, string> Files { get; init; } = new Dictionary<string, string>();
 }

@@ -180,6 +180,37 @@ public sealed class ApacheAvroTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_record_published_by_the_previous_version_of_its_avrogen_class_reaches_todays_handler_resolved()
+    {
+        await using var shop = await StartAsync(postgres);
+
+        // The application's previous version, still running during a rolling deploy: it publishes the record as its
+        // older avrogen class knew it (no Note), and registers that schema under the subject as a version of its own.
+        using var previous = await TestHost.StartAsync(
+            o =>
+            {
+                o.DataSource = shop.Scope.DataSource;
+                o.Schema = shop.Scope.Schema;
+                o.RunRelay = false;
+            },
+            s => s.AddApacheAvroMessage<ApacheAvro.Tests.Shop.V1.OrderPlaced>(Subject, partitionKey: r => r.Customer));
+        var id = "o-" + Guid.NewGuid();
+        await using (var connection = await shop.Scope.DataSource.OpenConnectionAsync())
+        await using (var tx = await connection.BeginTransactionAsync())
+        {
+            var old = new ApacheAvro.Tests.Shop.V1.OrderPlaced { OrderId = id, Customer = "c-9", Quantity = 4, Total = 7.25, Tags = ["old"] };
+            await previous.Services.GetRequiredService<IOutbox>().PublishRecordAsync(old, tx);
+            await tx.CommitAsync();
+        }
+
+        await shop.Recorder.WaitForAsync(r => r.Seen.Contains(id), "the record written by the previous version");
+        var handled = Assert.Single(shop.Recorder.Records);
+        Assert.Equal((id, "c-9", 4, 7.25, (string?)null, "old"), (handled.OrderId, handled.Customer, handled.Quantity, handled.Total, handled.Note, string.Join(",", handled.Tags)));
+        Assert.Equal(2L, await shop.Scope.ScalarAsync<long>($"SELECT count(DISTINCT fingerprint) FROM \"{shop.Scope.Schema}\".schemas WHERE subject = '{Subject}'"));
+        await TestHost.StopAsync(previous);
+    }
+
+    [Fact]
     public async Task Records_of_one_key_are_handled_in_publish_order()
     {
         await using var shop = await StartAsync(postgres);

@@ -59,3 +59,52 @@ namespace ApacheAvro.Tests.Shop
         }
     }
 }
+
+// The same record as the previous version of the application had it, before `Note` was added (with a default, so
+// today's reader fills it in): avrogen output of the older .avsc, same Avro full name, its own C# namespace.
+namespace ApacheAvro.Tests.Shop.V1
+{
+    public partial class OrderPlaced : global::Avro.Specific.ISpecificRecord
+    {
+        public static global::Avro.Schema _SCHEMA = global::Avro.Schema.Parse(
+            "{\"type\":\"record\",\"name\":\"OrderPlaced\",\"namespace\":\"ApacheAvro.Tests.Shop\",\"doc\":\"An order was placed.\",\"fields\":["
+            + "{\"name\":\"OrderId\",\"type\":\"string\"},"
+            + "{\"name\":\"Customer\",\"type\":\"string\",\"doc\":\"The partition key.\"},"
+            + "{\"name\":\"Quantity\",\"type\":\"int\"},"
+            + "{\"name\":\"Total\",\"type\":\"double\"},"
+            + "{\"name\":\"Tags\",\"type\":{\"type\":\"array\",\"items\":\"string\"}}]}");
+
+        public virtual global::Avro.Schema Schema { get { return OrderPlaced._SCHEMA; } }
+        public string OrderId { get; set; }
+        public string Customer { get; set; }
+        public int Quantity { get; set; }
+        public double Total { get; set; }
+        public System.Collections.Generic.IList<System.String> Tags { get; set; }
+
+        public virtual object Get(int fieldPos)
+        {
+            switch (fieldPos)
+            {
+                case 0: return this.OrderId;
+                case 1: return this.Customer;
+                case 2: return this.Quantity;
+                case 3: return this.Total;
+                case 4: return this.Tags;
+                default: throw new global::Avro.AvroRuntimeException("Bad index " + fieldPos + " in Get()");
+            }
+        }
+
+        public virtual void Put(int fieldPos, object fieldValue)
+        {
+            switch (fieldPos)
+            {
+                case 0: this.OrderId = (System.String)fieldValue; break;
+                case 1: this.Customer = (System.String)fieldValue; break;
+                case 2: this.Quantity = (System.Int32)fieldValue; break;
+                case 3: this.Total = (System.Double)fieldValue; break;
+                case 4: this.Tags = (System.Collections.Generic.IList<System.String>)fieldValue; break;
+                default: throw new global::Avro.AvroRuntimeException("Bad index " + fieldPos + " in Put()");
+            }
+        }
+    }
+}
