@@ -43,6 +43,13 @@ public sealed class OutboxOptions
     /// <summary>The fallback poll that covers lost notifications. Default 1 s.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long the active relay may go unheard by the database before a standby ends its server session and takes
+    /// over (a paused process, a frozen VM, a network that drops packets). The active relay makes itself heard every
+    /// third of it. Default 6 s; a standby notices within its retry interval more (docs/operations.md, "Node loss").
+    /// </summary>
+    public TimeSpan LeaderTimeout { get; set; } = TimeSpan.FromSeconds(6);
+
     /// <summary>Handler retries before a message goes to dead letters.</summary>
     public OutboxRetryOptions Retry { get; } = new();
 

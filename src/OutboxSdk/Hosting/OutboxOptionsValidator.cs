@@ -30,6 +30,10 @@ internal sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
         Positive(failures, "BatchSize", options.BatchSize, "e.g. 100");
         Positive(failures, "MaxDegreeOfParallelism", options.MaxDegreeOfParallelism, "e.g. Environment.ProcessorCount");
         PositiveTime(failures, "PollInterval", options.PollInterval, "the default is 1 s");
+        if (options.LeaderTimeout < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"OutboxOptions.LeaderTimeout ({options.LeaderTimeout}) must be at least 1 s, or a relay pausing for a garbage collection would lose its leadership; the default is 6 s.");
+        }
         OutboxSdk.Sources.Wal.ReplicationOptionsValidation.Validate(options, failures);
         if (!Enum.IsDefined(options.SchemaCompatibility))
         {

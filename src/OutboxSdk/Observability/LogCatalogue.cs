@@ -29,6 +29,9 @@ internal static partial class DeliveryLog
 
     [LoggerMessage(LogEvents.ConnectionAbandoned, LogLevel.Warning, "Gave up a delivery connection (a handler did not stop after its timeout, or the rollback failed); the attempt was recorded and delivery goes on")]
     public static partial void ConnectionAbandoned(ILogger logger, Exception exception);
+
+    [LoggerMessage(LogEvents.SilentLeaderEnded, LogLevel.Warning, "The active relay of {What} was silent for {Silence} (LeaderTimeout {LeaderTimeout}): ended its server session {Backend} to take over")]
+    public static partial void SilentLeaderEnded(ILogger logger, string what, int backend, TimeSpan silence, TimeSpan leaderTimeout);
 }
 
 /// <summary>The Notify source's own log events (ids in <see cref="LogEvents"/>, 3100-3199); delivery events are DeliveryLog's.</summary>

@@ -32,6 +32,9 @@ internal static class LogEvents
     /// <summary>A delivery connection was given up (an abandoned handler, a failed rollback).</summary>
     public const int ConnectionAbandoned = 3004;
 
+    /// <summary>A standby ended the server session of an active relay that had gone silent, to take over.</summary>
+    public const int SilentLeaderEnded = 3005;
+
     // 4000-4099: failures, whatever the source
 
     /// <summary>A handler failed; the message or change is retried after a backoff.</summary>

@@ -83,6 +83,11 @@ internal sealed class NotifySource : IRelaySource
                 standbyLogged = true;
             }
 
+            if (await SilentLeader.EndLockHolderAsync(_dataSource, _sql.LeaderLockKey, _options.LeaderTimeout, Target, _logger, stoppingToken).ConfigureAwait(false))
+            {
+                continue; // its lock went with its session: take it now
+            }
+
             await Task.Delay(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
         }
 
@@ -169,17 +174,25 @@ internal sealed class NotifySource : IRelaySource
     }
 
     /// <summary>
-    /// Reads notifications on the listen connection (its Notification event routes them); ends (throwing) when the
-    /// connection fails.
+    /// Reads notifications on the listen connection (its Notification event routes them), and pings the server when
+    /// none came for a third of <see cref="OutboxOptions.LeaderTimeout"/>: the ping is how standbys hear that this
+    /// leader lives (<see cref="SilentLeader"/>), and how this relay learns of a connection that died silently. Ends
+    /// (throwing) when the connection fails or a ping gets no answer in time.
     /// </summary>
     private async Task PumpNotificationsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await Task.Yield();
+        var ping = SilentLeader.PingInterval(_options.LeaderTimeout);
         try
         {
             while (true)
             {
-                await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (!await connection.WaitAsync(ping, cancellationToken).ConfigureAwait(false))
+                {
+                    using var answer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    answer.CancelAfter(_options.LeaderTimeout);
+                    await PgCommand.ExecuteAsync(connection, "SELECT 1", answer.Token).ConfigureAwait(false);
+                }
             }
         }
         finally

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using OutboxSdk.Delivery;
 using OutboxSdk.Operations;
 
 namespace OutboxSdk.Sources.Wal;
@@ -8,7 +9,8 @@ namespace OutboxSdk.Sources.Wal;
 /// it. Postgres lets one connection stream from a slot at a time and refuses a second with SQLSTATE 55006, which
 /// makes the slot the fence: other instances stand by and try again every
 /// <see cref="ReplicationOptions.StandbyRetryInterval"/>, so one takes over within seconds of the active one dying
-/// (its socket closes, the server releases the slot). A session resumes from the slot's confirmed LSN. A change-feed
+/// (its socket closes, the server releases the slot) or going silent for <see cref="OutboxOptions.LeaderTimeout"/>
+/// (<see cref="SilentLeader"/> ends its session). A session resumes from the slot's confirmed LSN. A change-feed
 /// table that no longer matches its entity stops the relay for good (clear error, metric, and no more heartbeats, so
 /// the health check turns unhealthy).
 /// </summary>
@@ -39,6 +41,13 @@ internal sealed class WalSource(IOptions<OutboxOptions> options, ReplicationRunt
         try
         {
             await consumer.RunAsync(stopping).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse)
+        {
+            // Another process streams from the slot. If it has gone silent (paused, cut off), end its session so the
+            // slot is free at the next try; either way this session ends as a standby's (Classify).
+            await SilentLeader.EndSlotStreamerAsync(_context.DataSource, runtime.Names.Slot, _options.LeaderTimeout, _context.Logger, stopping).ConfigureAwait(false);
+            throw;
         }
         finally
         {
