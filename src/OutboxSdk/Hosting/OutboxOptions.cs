@@ -28,6 +28,15 @@ public sealed class OutboxOptions
     /// <summary>How the relay learns of committed messages. Default <see cref="RelayMode.Notify"/>.</summary>
     public RelayMode RelayMode { get; set; } = RelayMode.Notify;
 
+    /// <summary>
+    /// The relay's own connection, when the application's (<see cref="ConnectionString"/> or <see cref="DataSource"/>)
+    /// goes through a transaction-mode pooler such as PgBouncer: a direct connection to PostgreSQL or a session-mode
+    /// pool. The relay keeps session state (its leader lock, LISTEN, prepared statements) and refuses to start on a
+    /// transaction pooler; publishing works through one. Also the Replication relay's replication connections unless
+    /// <see cref="ReplicationOptions.ConnectionString"/> is set. Default null: the relay uses the application's.
+    /// </summary>
+    public string? RelayConnectionString { get; set; }
+
     /// <summary>Whether this process runs the relay (a publisher-only service sets false). Default true.</summary>
     public bool RunRelay { get; set; } = true;
 

@@ -49,6 +49,18 @@ internal sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
 
     private void ValidateDatabase(OutboxOptions options, List<string> failures)
     {
+        if (options.RelayConnectionString is { Length: > 0 } relay)
+        {
+            try
+            {
+                _ = new NpgsqlConnectionStringBuilder(relay);
+            }
+            catch (ArgumentException e)
+            {
+                failures.Add("OutboxOptions.RelayConnectionString is not a valid Npgsql connection string (" + e.Message + "); use the form \"Host=...;Database=...;Username=...;Password=...\", direct to PostgreSQL or through a session-mode pool.");
+            }
+        }
+
         if (options.DataSource is not null)
         {
             return;

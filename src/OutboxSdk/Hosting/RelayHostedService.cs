@@ -11,7 +11,7 @@ namespace OutboxSdk.Hosting;
 /// source's interval; a source that cannot go on stops the loop; cancellation at shutdown ends it quietly. With
 /// <see cref="OutboxOptions.RunRelay"/> false (a publisher-only process) it returns at once.
 /// </summary>
-internal sealed class RelayHostedService(IOptions<OutboxOptions> options, IServiceProvider services, TimeProvider time, ILoggerFactory? loggerFactory = null) : BackgroundService
+internal sealed class RelayHostedService(IOptions<OutboxOptions> options, IServiceProvider services, TimeProvider time, ILoggerFactory? loggerFactory = null, RelayLiveness? liveness = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -38,6 +38,13 @@ internal sealed class RelayHostedService(IOptions<OutboxOptions> options, IServi
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                break;
+            }
+            catch (RelayConfigurationException e)
+            {
+                // It would fail the same way again: stop, say why, and let the health check say it too.
+                DeliveryLog.RelayMisconfigured(logger, source.Name, e.Message);
+                liveness?.Stop(e.Message);
                 break;
             }
             catch (Exception e)

@@ -32,6 +32,9 @@ internal static partial class DeliveryLog
 
     [LoggerMessage(LogEvents.SilentLeaderEnded, LogLevel.Warning, "The active relay of {What} was silent for {Silence} (LeaderTimeout {LeaderTimeout}): ended its server session {Backend} to take over")]
     public static partial void SilentLeaderEnded(ILogger logger, string what, int backend, TimeSpan silence, TimeSpan leaderTimeout);
+
+    [LoggerMessage(LogEvents.RelayMisconfigured, LogLevel.Critical, "Outbox relay ({Source}) stopped: {Reason}")]
+    public static partial void RelayMisconfigured(ILogger logger, string source, string reason);
 }
 
 /// <summary>The Notify source's own log events (ids in <see cref="LogEvents"/>, 3100-3199); delivery events are DeliveryLog's.</summary>

@@ -35,6 +35,9 @@ internal static class LogEvents
     /// <summary>A standby ended the server session of an active relay that had gone silent, to take over.</summary>
     public const int SilentLeaderEnded = 3005;
 
+    /// <summary>The relay stopped: it cannot run as configured (a transaction-mode pooler in front of it).</summary>
+    public const int RelayMisconfigured = 3006;
+
     // 4000-4099: failures, whatever the source
 
     /// <summary>A handler failed; the message or change is retried after a backoff.</summary>

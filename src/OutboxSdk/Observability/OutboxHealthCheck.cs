@@ -44,6 +44,11 @@ internal sealed class OutboxHealthCheck(
         data["backlog"] = backlog.Count;
         data["backlogAgeSeconds"] = Math.Round(backlog.OldestAge.TotalSeconds, 3);
 
+        if (outbox.RunRelay && (heartbeat as RelayLiveness)?.StoppedReason is { } misconfigured)
+        {
+            return HealthCheckResult.Unhealthy("The outbox relay stopped: " + misconfigured, data: data);
+        }
+
         if (outbox.RunRelay && outbox.RelayMode == RelayMode.Replication && replicationState?.StoppedReason is { } stopped)
         {
             // The feed stopped on purpose (an incompatible schema change) and will not resume by itself.

@@ -39,4 +39,10 @@ internal sealed class RelayLiveness : IRelayHeartbeat
 
     /// <inheritdoc />
     public void Beat() => Interlocked.Exchange(ref _lastBeatTicks, _time.GetUtcNow().UtcTicks);
+
+    /// <summary>Why the relay stopped for good (it cannot run as configured), or null while it runs.</summary>
+    public string? StoppedReason { get; private set; }
+
+    /// <summary>Records that the relay stopped for good, and why.</summary>
+    public void Stop(string reason) => StoppedReason = reason;
 }

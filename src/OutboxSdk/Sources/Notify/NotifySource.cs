@@ -21,6 +21,7 @@ internal sealed class NotifySource : IRelaySource
     private readonly NotifyDelivery _delivery;
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly IRelayHeartbeat? _heartbeat;
+    private readonly TransactionPoolerProbe _pooler;
     private long _nextRetryTicks = long.MaxValue;
     private bool _triggerReady;
 
@@ -30,6 +31,7 @@ internal sealed class NotifySource : IRelaySource
         _options = options.Value;
         _heartbeat = heartbeat;
         _dataSource = dataSource.Value;
+        _pooler = new TransactionPoolerProbe(_dataSource);
         _time = time;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OutboxSdk.Relay");
         _sql = new RelaySql(_options.Schema, _options.EffectiveNotifyChannel);
@@ -46,6 +48,7 @@ internal sealed class NotifySource : IRelaySource
 
     public async Task RunAsync(RelayProgress progress, CancellationToken stopping)
     {
+        await _pooler.EnsureSessionPoolingAsync(stopping).ConfigureAwait(false);
         var connection = await _dataSource.OpenConnectionAsync(stopping).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

@@ -21,6 +21,7 @@ internal sealed class WalSource(IOptions<OutboxOptions> options, ReplicationRunt
 
     private readonly OutboxOptions _options = options.Value;
     private readonly WalDeliveryContext _context = runtime.Context;
+    private readonly TransactionPoolerProbe _pooler = new(runtime.Context.DataSource);
     private bool _standbyLogged;
     private bool _setupNeeded;
 
@@ -30,6 +31,7 @@ internal sealed class WalSource(IOptions<OutboxOptions> options, ReplicationRunt
 
     public async Task RunAsync(RelayProgress progress, CancellationToken stopping)
     {
+        await _pooler.EnsureSessionPoolingAsync(stopping).ConfigureAwait(false);
         if (_setupNeeded)
         {
             await runtime.EnsureSetupAsync(stopping).ConfigureAwait(false);
