@@ -31,7 +31,9 @@ public sealed class StderrLoggerProvider(LogLevel minimum) : ILoggerProvider
             }
 
             var line = $"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {category}[{eventId.Id}] {formatter(state, exception)}"
-                + (exception is null ? "" : " | " + exception.GetType().Name + ": " + exception.Message.ReplaceLineEndings(" "));
+                + (exception is null ? "" : " | " + exception.GetType().Name + ": " + exception.Message.ReplaceLineEndings(" "))
+                // A bug of ours, not a fault the suite injected: where it happened.
+                + (exception is NullReferenceException or IndexOutOfRangeException or ArgumentException or ObjectDisposedException ? Environment.NewLine + exception.StackTrace : "");
             lock (Gate)
             {
                 Console.Error.WriteLine(line);

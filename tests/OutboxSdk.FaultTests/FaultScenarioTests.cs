@@ -42,6 +42,10 @@ public sealed class FaultScenarioTests(FaultCluster cluster, ITestOutputHelper o
 
     [Theory]
     [MemberData(nameof(RelayModes.All), MemberType = typeof(RelayModes))]
+    public Task A_paused_leader_is_taken_over_in_bounded_time_and_delivers_nothing_twice_when_it_resumes(string mode) => RunAsync(FaultScenarios.PauseLeader, mode);
+
+    [Theory]
+    [MemberData(nameof(RelayModes.All), MemberType = typeof(RelayModes))]
     public Task Poison_failing_hanging_and_flaky_handlers_end_in_dead_letters_or_delivered(string mode) => RunAsync(FaultScenarios.HandlerFaults, mode);
 
     [Theory]

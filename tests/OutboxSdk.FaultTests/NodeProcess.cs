@@ -71,6 +71,13 @@ internal sealed class NodeProcess : IDisposable
     }
 
     /// <summary>SIGKILL, at once; waits until the process is gone.</summary>
+    /// <summary>Sends a signal by name (STOP, CONT) with kill(1).</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start("kill", ["-" + name, Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     public async Task KillAsync()
     {
         KilledBySuite = true;

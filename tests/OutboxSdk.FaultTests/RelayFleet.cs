@@ -1,3 +1,6 @@
+using System.Globalization;
+using Npgsql;
+
 namespace OutboxSdk.FaultTests;
 
 /// <summary>
@@ -63,6 +66,78 @@ internal sealed class RelayFleet : IAsyncDisposable
         await process.KillAsync();
         Interlocked.Increment(ref _kills);
         return new InjectedFault(start, DateTime.UtcNow, $"SIGKILL relay {slot + 1} (pid {process.Pid})");
+    }
+
+    /// <summary>
+    /// Pauses the leader (SIGSTOP: its sockets stay open, its server sessions stay, it answers nothing) for
+    /// <paramref name="pause"/>, and measures how long until another instance leads — holds the Notify leader lock or
+    /// streams from the slot, by the server's view — then resumes it (SIGCONT): a zombie that comes back to a
+    /// leadership it lost. Fails when nobody took over within <paramref name="bound"/>.
+    /// </summary>
+    public async Task<InjectedFault> PauseLeaderAsync(NpgsqlDataSource admin, string schema, TimeSpan pause, TimeSpan bound)
+    {
+        await WaitReadyAsync(TimeSpan.FromMinutes(1));
+        var leader = await LeaderAsync(admin, schema, except: null, TimeSpan.FromSeconds(30))
+            ?? throw new InvalidOperationException("no relay instance leads: nothing holds the leader lock or streams from the slot");
+        var process = Volatile.Read(ref _current[leader - 1]) ?? throw new InvalidOperationException($"relay {leader} leads but is not running");
+        var start = DateTime.UtcNow;
+        process.Signal("STOP");
+        int? next;
+        TimeSpan takeover;
+        try
+        {
+            next = await LeaderAsync(admin, schema, except: leader, bound);
+            takeover = DateTime.UtcNow - start;
+            var rest = pause - takeover;
+            if (rest > TimeSpan.Zero)
+            {
+                await Task.Delay(rest);
+            }
+        }
+        finally
+        {
+            process.Signal("CONT");
+        }
+
+        if (next is null)
+        {
+            throw new InvalidOperationException($"relay {leader} was paused and no other instance led within {bound.TotalSeconds:F0} s");
+        }
+
+        return new InjectedFault(start, DateTime.UtcNow, string.Create(CultureInfo.InvariantCulture,
+            $"SIGSTOP relay {leader} (the leader, pid {process.Pid}); relay {next} led after {takeover.TotalSeconds:F2} s; SIGCONT after {Math.Max(pause.TotalSeconds, takeover.TotalSeconds):F1} s"));
+    }
+
+    // The instance (its connections' application name fault-relay-<n>) whose session holds the schema's Notify leader
+    // lock or streams from a slot, other than except; polled until one does or the timeout passes.
+    private static async Task<int?> LeaderAsync(NpgsqlDataSource admin, string schema, int? except, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        do
+        {
+            await using var command = admin.CreateCommand("""
+                SELECT split_part(substr(a.application_name, 13), '#', 1)::int FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                WHERE l.locktype = 'advisory' AND l.granted AND l.objid = (hashtextextended('outbox relay ' || $1, 0) & 4294967295)::oid
+                  AND a.application_name LIKE 'fault-relay-%'
+                UNION
+                SELECT split_part(substr(r.application_name, 13), '#', 1)::int FROM pg_stat_replication r WHERE r.application_name LIKE 'fault-relay-%'
+                """);
+            command.Parameters.Add(new NpgsqlParameter { Value = schema });
+            await using (var reader = await command.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    if (reader.GetInt32(0) != except)
+                    {
+                        return reader.GetInt32(0);
+                    }
+                }
+            }
+
+            await Task.Delay(100);
+        }
+        while (DateTime.UtcNow < deadline);
+        return null;
     }
 
     /// <summary>Waits until every slot's relay has started (the stream then begins with the relays running).</summary>

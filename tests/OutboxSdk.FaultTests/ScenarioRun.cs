@@ -50,7 +50,7 @@ internal static class ScenarioRun
                  "--rate", budget.Rate.ToString(CultureInfo.InvariantCulture), "--seconds", budget.Stream.TotalSeconds.ToString(CultureInfo.InvariantCulture),
                  "--poison", Number(scenario.Mix.Poison), "--flaky", Number(scenario.Mix.Flaky), "--hang", Number(scenario.Mix.Hang), "--slow-write", Number(scenario.Mix.SlowContextWrite)],
                 Path.Combine(folder, "publisher.log"));
-            var targets = new FaultTargets(postgres, fleet, proxy, admin);
+            var targets = new FaultTargets(postgres, fleet, proxy, admin, schema);
             while (scenario.Inject is { } inject)
             {
                 var gap = budget.Gap(random, scenario.MinGapSeconds, scenario.MaxGapSeconds);

@@ -1,22 +1,34 @@
 namespace OutboxSdk.Delivery;
 
 /// <summary>
-/// The relay's connections. By default the core's <see cref="OutboxDataSource"/>: the same pool the writer, migrations
-/// and observability use, so a connection-string-only configuration opens one pool. With
-/// <see cref="OutboxOptions.RelayConnectionString"/> set — the application publishes through a transaction-mode pooler
-/// such as PgBouncer, and the relay, which keeps session state (its leader lock, LISTEN, prepared statements), needs a
-/// direct or session-pooled connection — a pool of its own, owned and disposed here, with TCP keepalives on unless the
-/// connection string sets them, so a connection whose peer vanished is noticed in seconds rather than hours.
+/// The relay's connections: a pool of its own whenever the SDK makes the pools — from
+/// <see cref="OutboxOptions.RelayConnectionString"/> (the application publishes through a transaction-mode pooler
+/// such as PgBouncer, and the relay, which keeps session state, needs a direct or session-pooled connection), else
+/// from <see cref="OutboxOptions.ConnectionString"/> — and the application's <see cref="OutboxOptions.DataSource"/>
+/// (or the one registered in DI) when it gave one, which the SDK cannot reconfigure. Its own pool has TCP keepalives
+/// on unless the connection string sets them (a peer that vanished is noticed in seconds, not hours), and every
+/// connection of it carries an application name unique to this process (<see cref="Tagged"/>), so that a standby taking over from this
+/// relay after it went silent ends all of its sessions, its delivery transactions in flight too
+/// (<see cref="SilentLeader"/>). The replication connections carry the same name.
 /// </summary>
 internal sealed class RelayDataSource : IAsyncDisposable, IDisposable
 {
+    /// <summary>What every relay's application name holds, before the process's id.</summary>
+    public const string ApplicationNameMarker = "outbox-relay-";
+
+    private readonly string _id = Guid.NewGuid().ToString("N")[..12];
+
     private readonly NpgsqlDataSource? _owned;
 
     public RelayDataSource(OutboxDataSource core, IOptions<OutboxOptions> options)
     {
-        if (options.Value.RelayConnectionString is { Length: > 0 } relay)
+        var value = options.Value;
+        var own = value.RelayConnectionString is { Length: > 0 } relay ? relay
+            : value.DataSource is null && core.OwnsDataSource ? value.ConnectionString
+            : null;
+        if (own is not null)
         {
-            _owned = NpgsqlDataSource.Create(WithKeepalives(relay));
+            _owned = NpgsqlDataSource.Create(Tagged(own));
         }
 
         Value = _owned ?? core.DataSource;
@@ -24,10 +36,17 @@ internal sealed class RelayDataSource : IAsyncDisposable, IDisposable
 
     public NpgsqlDataSource Value { get; }
 
-    /// <summary><paramref name="connectionString"/> with TCP keepalives (first probe after 10 s idle, then every 2 s) unless it sets them.</summary>
-    public static string WithKeepalives(string connectionString)
+    /// <summary>
+    /// <paramref name="connectionString"/> with this relay process's application name — the one it gives, if any,
+    /// then <c>#outbox-relay-&lt;random id&gt;</c>, within Postgres's 63 bytes — and TCP keepalives (first probe after
+    /// 10 s idle, then every 2 s) unless it sets them.
+    /// </summary>
+    public string Tagged(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var given = builder.ApplicationName ?? "";
+        var suffix = "#" + ApplicationNameMarker + _id;
+        builder.ApplicationName = given[..Math.Min(given.Length, 63 - suffix.Length)] + suffix;
         if (!builder.ContainsKey("Tcp Keepalive") && !builder.ContainsKey("Tcp Keepalive Time"))
         {
             builder.TcpKeepAlive = true;

@@ -11,16 +11,17 @@ namespace OutboxSdk.Delivery;
 /// <see cref="OutboxOptions.LeaderTimeout"/> by the server's clock, the standby ends it with
 /// <c>pg_terminate_backend</c>: the server releases the leader lock (or the slot), and the standby takes them as
 /// usual. The database is the fence, not timing: the silent relay's session is gone, so if it wakes it cannot
-/// stream, acknowledge or keep leading; its delivery transactions in flight still hold their rows (and so their
-/// keys), and either commit, once, or roll back. Ending a session needs the same role as the relay it ends (or
-/// membership in <c>pg_signal_backend</c>).
+/// stream, acknowledge or keep leading; its delivery transactions in flight hold their rows (and so their
+/// keys), and either commit, once, or roll back — unless the relay had a pool of its own (<see cref="RelayDataSource"/>),
+/// whose application name names the process: then every session of it is ended, its deliveries in flight too. Ending a
+/// session needs the same role as the relay it ends (or membership in <c>pg_signal_backend</c>).
 /// </summary>
 internal static class SilentLeader
 {
     // The holder of a session advisory lock taken with pg_try_advisory_lock(hashtextextended(key, 0)): pg_locks splits
     // the bigint key into classid (high 32 bits) and objid (low 32 bits), objsubid 1. Idle since before the lease.
     private const string LockHolderSql = """
-        SELECT a.pid, pg_terminate_backend(a.pid), EXTRACT(EPOCH FROM now() - a.state_change)::float8
+        SELECT a.pid, a.application_name, EXTRACT(EPOCH FROM now() - a.state_change)::float8
         FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
         CROSS JOIN (SELECT hashtextextended($1, 0) AS k) key
         WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
@@ -31,10 +32,19 @@ internal static class SilentLeader
 
     // The walsender streaming from the slot, when its client has not replied since before the lease.
     private const string SlotStreamerSql = """
-        SELECT r.pid, pg_terminate_backend(r.pid), EXTRACT(EPOCH FROM now() - coalesce(r.reply_time, r.backend_start))::float8
+        SELECT r.pid, r.application_name, EXTRACT(EPOCH FROM now() - coalesce(r.reply_time, r.backend_start))::float8
         FROM pg_replication_slots s JOIN pg_stat_replication r ON r.pid = s.active_pid
         WHERE s.slot_name = $1 AND s.database = current_database()
           AND coalesce(r.reply_time, r.backend_start) < now() - $2::interval
+        """;
+
+    // The silent session, and when it is a relay's (its own pool's application name), every session of that relay
+    // process in this database: its delivery transactions in flight hold rows, inbox keys or the position, which the
+    // relay taking over would otherwise wait for until the silent one wakes.
+    private const string EndSql = """
+        SELECT count(pg_terminate_backend(a.pid))::int FROM pg_stat_activity a
+        WHERE a.pid <> pg_backend_pid()
+          AND (a.pid = $1 OR (strpos($2, $3) > 0 AND a.application_name = $2 AND a.datname = current_database()))
         """;
 
     /// <summary>The interval at which an active relay makes itself heard: a third of the lease, at least 100 ms.</summary>
@@ -53,21 +63,33 @@ internal static class SilentLeader
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = name }, new() { Value = leaderTimeout } } };
-            await using (command.ConfigureAwait(false))
+            int pid;
+            string application;
+            double silence;
+            var find = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = name }, new() { Value = leaderTimeout } } };
+            await using (find.ConfigureAwait(false))
             {
-                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
-                    var ended = false;
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        ended |= reader.GetBoolean(1);
-                        DeliveryLog.SilentLeaderEnded(logger, what, reader.GetInt32(0), TimeSpan.FromSeconds(reader.GetDouble(2)), leaderTimeout);
+                        return false;
                     }
 
-                    return ended;
+                    (pid, application, silence) = (reader.GetInt32(0), reader.IsDBNull(1) ? "" : reader.GetString(1), reader.GetDouble(2));
                 }
+            }
+
+            var end = new NpgsqlCommand(EndSql, connection)
+            {
+                Parameters = { new() { Value = pid }, new() { Value = application }, new() { Value = RelayDataSource.ApplicationNameMarker } },
+            };
+            await using (end.ConfigureAwait(false))
+            {
+                var ended = (int)(await end.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                DeliveryLog.SilentLeaderEnded(logger, what, pid, TimeSpan.FromSeconds(silence), leaderTimeout, ended);
+                return ended > 0;
             }
         }
     }

@@ -34,6 +34,9 @@ internal sealed class OutboxDataSource : IAsyncDisposable, IDisposable
 
     public NpgsqlDataSource DataSource { get; }
 
+    /// <summary>Whether the SDK made <see cref="DataSource"/> (from the connection string) rather than the application.</summary>
+    public bool OwnsDataSource => _owned;
+
     public ValueTask DisposeAsync() => _owned ? DataSource.DisposeAsync() : ValueTask.CompletedTask;
 
     public void Dispose()

@@ -30,8 +30,8 @@ internal static partial class DeliveryLog
     [LoggerMessage(LogEvents.ConnectionAbandoned, LogLevel.Warning, "Gave up a delivery connection (a handler did not stop after its timeout, or the rollback failed); the attempt was recorded and delivery goes on")]
     public static partial void ConnectionAbandoned(ILogger logger, Exception exception);
 
-    [LoggerMessage(LogEvents.SilentLeaderEnded, LogLevel.Warning, "The active relay of {What} was silent for {Silence} (LeaderTimeout {LeaderTimeout}): ended its server session {Backend} to take over")]
-    public static partial void SilentLeaderEnded(ILogger logger, string what, int backend, TimeSpan silence, TimeSpan leaderTimeout);
+    [LoggerMessage(LogEvents.SilentLeaderEnded, LogLevel.Warning, "The active relay of {What} was silent for {Silence} (LeaderTimeout {LeaderTimeout}): ended its server session {Backend} and {Sessions} session(s) in all to take over")]
+    public static partial void SilentLeaderEnded(ILogger logger, string what, int backend, TimeSpan silence, TimeSpan leaderTimeout, int sessions);
 
     [LoggerMessage(LogEvents.RelayMisconfigured, LogLevel.Critical, "Outbox relay ({Source}) stopped: {Reason}")]
     public static partial void RelayMisconfigured(ILogger logger, string source, string reason);

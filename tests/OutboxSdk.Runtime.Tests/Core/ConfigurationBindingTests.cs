@@ -23,6 +23,8 @@ public sealed class ConfigurationBindingTests
         ["Outbox:BatchSize"] = "250",
         ["Outbox:MaxDegreeOfParallelism"] = "3",
         ["Outbox:PollInterval"] = "00:00:05",
+        ["Outbox:LeaderTimeout"] = "00:00:09",
+        ["Outbox:RelayConnectionString"] = "Host=db.example;Port=5433;Database=shop;Username=relay",
         ["Outbox:SchemaCompatibility"] = "Full",
         ["Outbox:NotifyChannel"] = "shop_wake",
         ["Outbox:Retry:MaxAttempts"] = "9",
@@ -65,6 +67,8 @@ public sealed class ConfigurationBindingTests
         Assert.Equal(250, o.BatchSize);
         Assert.Equal(3, o.MaxDegreeOfParallelism);
         Assert.Equal(TimeSpan.FromSeconds(5), o.PollInterval);
+        Assert.Equal(TimeSpan.FromSeconds(9), o.LeaderTimeout);
+        Assert.Equal("Host=db.example;Port=5433;Database=shop;Username=relay", o.RelayConnectionString);
         Assert.Equal(CompatibilityLevel.Full, o.SchemaCompatibility);
         Assert.Equal("shop_wake", o.EffectiveNotifyChannel);
         Assert.Equal(9, o.Retry.MaxAttempts);

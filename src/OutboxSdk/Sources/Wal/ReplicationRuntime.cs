@@ -23,7 +23,7 @@ internal sealed class ReplicationRuntime
         // The data source's own connection string has no password unless Persist Security Info is set; the password
         // provider fills it in (docs/security.md).
         Connections = new ReplicationConnectionFactory(
-            RelayDataSource.WithKeepalives(Options.Replication.ConnectionString ?? Options.RelayConnectionString ?? Options.ConnectionString ?? dataSource.Value.ConnectionString),
+            dataSource.Tagged(Options.Replication.ConnectionString ?? Options.RelayConnectionString ?? Options.ConnectionString ?? dataSource.Value.ConnectionString),
             Options.Replication.PasswordProvider);
         Budget = new StreamBufferBudget(Options.Replication.StreamBufferBytes);
     }
