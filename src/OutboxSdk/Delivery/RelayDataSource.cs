@@ -3,8 +3,8 @@ namespace OutboxSdk.Delivery;
 /// <summary>
 /// The relay's connections: a pool of its own whenever the SDK makes the pools — from
 /// <see cref="OutboxOptions.RelayConnectionString"/> (the application publishes through a transaction-mode pooler
-/// such as PgBouncer, and the relay, which keeps session state, needs a direct or session-pooled connection), else
-/// from <see cref="OutboxOptions.ConnectionString"/> — and the application's <see cref="OutboxOptions.DataSource"/>
+/// such as PgBouncer, and the relay, which keeps session state, needs a direct or session-pooled connection), else,
+/// in a process that runs the relay, from <see cref="OutboxOptions.ConnectionString"/> — and the application's <see cref="OutboxOptions.DataSource"/>
 /// (or the one registered in DI) when it gave one, which the SDK cannot reconfigure. Its own pool has TCP keepalives
 /// on unless the connection string sets them (a peer that vanished is noticed in seconds, not hours), and every
 /// connection of it carries an application name unique to this process (<see cref="Tagged"/>), so that a standby taking over from this
@@ -24,7 +24,7 @@ internal sealed class RelayDataSource : IAsyncDisposable, IDisposable
     {
         var value = options.Value;
         var own = value.RelayConnectionString is { Length: > 0 } relay ? relay
-            : value.DataSource is null && core.OwnsDataSource ? value.ConnectionString
+            : value.RunRelay && value.DataSource is null && core.OwnsDataSource ? value.ConnectionString
             : null;
         if (own is not null)
         {

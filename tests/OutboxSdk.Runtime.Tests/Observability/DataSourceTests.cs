@@ -15,7 +15,7 @@ namespace OutboxSdk.Observability.Tests;
 public sealed class DataSourceTests(PostgresFixture fixture)
 {
     [Fact]
-    public async Task A_connection_string_gives_one_owned_pool_that_the_relay_and_the_backlog_monitor_use()
+    public async Task A_publisher_only_process_with_a_connection_string_has_one_owned_pool_that_everything_uses()
     {
         await using var outbox = await fixture.NewOutboxAsync();
         var services = new ServiceCollection();
@@ -38,6 +38,31 @@ public sealed class DataSourceTests(PostgresFixture fixture)
         }
 
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await shared.OpenConnectionAsync());
+    }
+
+    [Fact]
+    public async Task A_relay_process_with_a_connection_string_gives_the_relay_a_pool_of_its_own_named_for_the_process_and_disposes_both()
+    {
+        await using var outbox = await fixture.NewOutboxAsync();
+        var services = new ServiceCollection();
+        services.AddOutbox(o =>
+        {
+            o.ConnectionString = new NpgsqlConnectionStringBuilder(fixture.Postgres.ConnectionString) { ApplicationName = "shop" }.ConnectionString;
+            o.Schema = outbox.Schema;
+        });
+        NpgsqlDataSource core, relay;
+        await using (var provider = services.BuildServiceProvider())
+        {
+            core = provider.GetRequiredService<OutboxDataSource>().DataSource;
+            relay = provider.GetRequiredService<RelayDataSource>().Value;
+            Assert.NotSame(core, relay);
+            await using var connection = await relay.OpenConnectionAsync();
+            await using var name = new NpgsqlCommand("SELECT current_setting('application_name')", connection);
+            Assert.Matches("^shop#outbox-relay-[0-9a-f]{12}$", (string)(await name.ExecuteScalarAsync())!);
+        }
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await core.OpenConnectionAsync());
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await relay.OpenConnectionAsync());
     }
 
     [Fact]
