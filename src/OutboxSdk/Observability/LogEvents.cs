@@ -32,6 +32,12 @@ internal static class LogEvents
     /// <summary>A delivery connection was given up (an abandoned handler, a failed rollback).</summary>
     public const int ConnectionAbandoned = 3004;
 
+    /// <summary>A message's writer schema is one only another version of the application can read: it waits (rolling deploys).</summary>
+    public const int UnreadableSchemaWaiting = 3005;
+
+    /// <summary>The relay gave up leadership so that a relay that can read a waiting message takes over.</summary>
+    public const int RelaySteppedDown = 3006;
+
     // 4000-4099: failures, whatever the source
 
     /// <summary>A handler failed; the message or change is retried after a backoff.</summary>

@@ -88,10 +88,23 @@ internal sealed class WalDelivery : IAsyncDisposable
 
             await RollbackAsync(failure).ConfigureAwait(false);
             var decision = _context.Policy.AfterFailure(envelope, where, attempt, failure);
+            if (decision.Waiting)
+            {
+                attempt--; // waiting for a relay that can read it (a rolling deploy) is not an attempt
+            }
+
             if (decision.DeadLetter)
             {
-                await DeadLetterAsync(envelope, position, commitTime, result.FailedHandler, attempt, failure.ToString(), stopping).ConfigureAwait(false);
+                await DeadLetterAsync(envelope, position, commitTime, result.FailedHandler, Math.Max(1, attempt), decision.Error ?? failure.ToString(), stopping).ConfigureAwait(false);
                 return;
+            }
+
+            if (decision.StepDown)
+            {
+                // The stream waits at this event: what was delivered before it is made durable, nothing past it is
+                // acknowledged, and the session ends so that the slot is free for a relay that can read it.
+                await FlushAsync(stopping).ConfigureAwait(false);
+                throw new RelayStepDownException(decision.Error ?? failure.Message);
             }
 
             _context.Heartbeat?.Beat(); // waiting on a retry is not a stall
