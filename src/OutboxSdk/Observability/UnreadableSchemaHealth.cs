@@ -17,8 +17,8 @@ internal static class UnreadableSchemaHealth
             ? "it waits for good (UnreadableSchemaTimeout is infinite)"
             : $"it is dead-lettered if none has read it {retry.UnreadableSchemaTimeout.ToString("c", CultureInfo.InvariantCulture)} after it was first met";
         return HealthCheckResult.Degraded(
-            $"{waits.Count} message(s) wait for a relay that can read them (a newer deploy): the oldest, '{oldest.Subject}' message {oldest.MessageId} at {oldest.Position}, "
-            + $"was written with writer schema {oldest.WriterSchema}, which this version of the application cannot read ({oldest.Reason}). "
+            $"'{oldest.Subject}' message {oldest.MessageId} at {oldest.Position} was written with writer schema {oldest.WriterSchema}, which this version of the application "
+            + $"cannot read: waiting for a relay that can read it (a newer deploy){(waits.Count > 1 ? $", with {waits.Count - 1} more message(s)" : "")}. {oldest.Reason} "
             + $"Finish the rolling deploy (a relay of the version that wrote it takes over from this one), or roll that version back out and replay; {timeout}.",
             data: data);
     }
