@@ -245,7 +245,17 @@ internal sealed class OutboxSchemaRegistry
             throw new OutboxDecodeException(missing, subject, null);
         }
 
-        if (await FindRegistrationAsync(fingerprint, cancellationToken).ConfigureAwait(false) is { } registration && registration.Subject == subject)
+        (string Subject, int Version)? registered;
+        try
+        {
+            registered = await FindRegistrationAsync(fingerprint, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            registered = null; // no schemas table (not migrated): nothing registered the subject
+        }
+
+        if (registered is { } registration && registration.Subject == subject)
         {
             throw new OutboxDecodeException(
                 $"This version of the application has no message type for the subject '{subject}', whose version {registration.Version} (fingerprint {fingerprint}) another version registered in {Schema}.schemas: a relay of a version that declares it can read it.",
