@@ -9,7 +9,8 @@ internal readonly record struct UnreadableDecision(bool DeadLetter, TimeSpan Del
 
 /// <summary>A message waiting for a relay that can read it, as this process last saw it.</summary>
 internal sealed record UnreadableWait(
-    string Subject, Guid MessageId, string WriterSchema, string Reason, string Position, DateTimeOffset Since, DateTimeOffset LastSeen, int Waits, DateTimeOffset? TermSince);
+    string Subject, Guid MessageId, string WriterSchema, string Reason, string Position, DateTimeOffset Since, DateTimeOffset LastSeen, int Waits, DateTimeOffset? TermSince,
+    int StepDowns = 0);
 
 /// <summary>
 /// Rolling deploys (docs/schema-evolution.md): the messages this process's relay met and cannot read because another
@@ -17,7 +18,9 @@ internal sealed record UnreadableWait(
 /// it waits — its key in Notify mode, the stream in Replication mode — without consuming attempts, retried every few
 /// seconds. After <see cref="OutboxRetryOptions.UnreadableSchemaStepDownAfter"/> of waiting while this relay leads,
 /// the relay steps down (<see cref="RelayStepDownException"/>: it releases the leader lock or the slot and stands by
-/// for <see cref="StepDownBackoff"/>), so that a standby of a version that can read it takes over. After
+/// for <see cref="StepDownBackoff"/>), so that a standby of a version that can read it takes over; when it leads again
+/// and still meets the message (no such standby yet), the next step-down comes after twice as long, up to eight times
+/// (so a lone old relay in Notify mode does not pause every key every few seconds for the whole wait). After
 /// <see cref="OutboxRetryOptions.UnreadableSchemaTimeout"/> (counted by this process from when it first met the
 /// message) it is dead-lettered, to be replayed once that version runs. The health check reports the waits (Degraded).
 /// </summary>
@@ -78,7 +81,7 @@ internal sealed class UnreadableSchemaWatch(OutboxRetryOptions retry, TimeProvid
                 + "deploy the version that wrote it and replay this dead letter (IDeadLetters.ReplayAsync, or outbox dead-letters replay <id>).");
         }
 
-        if (now - (wait.TermSince ?? now) >= retry.UnreadableSchemaStepDownAfter)
+        if (now - (wait.TermSince ?? now) >= retry.UnreadableSchemaStepDownAfter * (1 << Math.Min(wait.StepDowns, 3)))
         {
             Volatile.Write(ref _stepDownRequested, 1);
             return new UnreadableDecision(false, TimeSpan.FromSeconds(1), true, unreadable.Message);
@@ -111,7 +114,7 @@ internal sealed class UnreadableSchemaWatch(OutboxRetryOptions retry, TimeProvid
         Volatile.Write(ref _stepDownRequested, 0);
         foreach (var (id, wait) in _waits)
         {
-            _waits.TryUpdate(id, wait with { TermSince = null }, wait);
+            _waits.TryUpdate(id, wait with { TermSince = null, StepDowns = wait.TermSince is null ? wait.StepDowns : wait.StepDowns + 1 }, wait);
         }
 
         var backoff = StepDownBackoff(standbyInterval);

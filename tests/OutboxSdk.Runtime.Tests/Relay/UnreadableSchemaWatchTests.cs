@@ -9,7 +9,7 @@ namespace OutboxSdk.Relay.Tests;
 
 /// <summary>
 /// The rolling-deploy policy on a clock moved by hand: a message only another version can read waits without
-/// consuming attempts, the leader steps down after UnreadableSchemaStepDownAfter (and the term starts again after it),
+/// consuming attempts, the leader steps down after UnreadableSchemaStepDownAfter (then after twice as long while it keeps meeting it),
 /// the wait ends in a dead letter after UnreadableSchemaTimeout (never with an infinite one), and the health report names it.
 /// </summary>
 public sealed class UnreadableSchemaWatchTests
@@ -42,8 +42,10 @@ public sealed class UnreadableSchemaWatchTests
         Assert.False(watch.StepDownRequested);
         Assert.Null(watch.Classify(new InvalidOperationException(), "Notify", TimeSpan.FromSeconds(1), NullLogger.Instance));
 
-        // Leading again: a whole new term before the next step-down.
+        // Leading again and still meeting it (no relay that can read it took over): the next step-down after twice as long.
         _time.Advance(TimeSpan.FromSeconds(3));
+        Assert.False(policy.AfterFailure(_message, "outbox row 7", 1, _unreadable).StepDown);
+        _time.Advance(TimeSpan.FromSeconds(10));
         Assert.False(policy.AfterFailure(_message, "outbox row 7", 1, _unreadable).StepDown);
         _time.Advance(TimeSpan.FromSeconds(10));
         Assert.True(policy.AfterFailure(_message, "outbox row 7", 1, _unreadable).StepDown);
