@@ -25,20 +25,28 @@ internal sealed record HistoryVersion(int Version, SchemaNode Schema);
 /// <summary>Reads the property and checks a new schema against a subject's history at a level.</summary>
 internal static class CompatibilityRules
 {
+    /// <summary>
+    /// The level when the property is unset, the same as the runtime's <c>OutboxOptions.SchemaCompatibility</c>:
+    /// FULL_TRANSITIVE, so that a rolling deploy is safe in both directions (old relays read new messages, new relays
+    /// old ones) against every version the outbox may still hold or replay from dead letters (docs/schema-evolution.md).
+    /// </summary>
+    public const CompatibilityRule Default = CompatibilityRule.FullTransitive;
+
     /// <summary>The levels as the property accepts them, for messages.</summary>
     public const string Accepted = "Backward, Forward, Full, BackwardTransitive, ForwardTransitive, FullTransitive or None";
 
     /// <summary>
-    /// Reads the property value: unset or empty means Backward; case, '_' and '-' are ignored so that the Schema
-    /// Registry's spelling (BACKWARD_TRANSITIVE) works too.
+    /// Reads the property value: unset or empty means <see cref="Default"/>; case, '_' and '-' are ignored so that the
+    /// Schema Registry's spelling (BACKWARD_TRANSITIVE) works too.
     /// </summary>
     public static bool TryParse(string? text, out CompatibilityRule rule)
     {
         var key = (text ?? "").Replace("_", "").Replace("-", "").Trim().ToUpperInvariant();
-        rule = CompatibilityRule.Backward;
+        rule = Default;
         switch (key)
         {
-            case "" or "BACKWARD": return true;
+            case "": return true;
+            case "BACKWARD": rule = CompatibilityRule.Backward; return true;
             case "NONE": rule = CompatibilityRule.None; return true;
             case "FORWARD": rule = CompatibilityRule.Forward; return true;
             case "FULL": rule = CompatibilityRule.Full; return true;

@@ -1,15 +1,22 @@
 namespace OutboxSdk.Delivery;
 
 /// <summary>What to do after a failed attempt: retry after <see cref="Delay"/>, or move the event to dead letters.</summary>
-internal readonly record struct FailureDecision(bool DeadLetter, TimeSpan Delay);
+/// <param name="DeadLetter">Move it to dead letters now.</param>
+/// <param name="Delay">Otherwise, try again after this.</param>
+/// <param name="Waiting">A wait for a relay that can read it (<see cref="UnreadableSchemaWatch"/>): no attempt is counted.</param>
+/// <param name="StepDown">The relay should give up leadership so that a relay that can read it takes over.</param>
+/// <param name="Error">The dead letter's error when it is not the failure's text.</param>
+internal readonly record struct FailureDecision(bool DeadLetter, TimeSpan Delay, bool Waiting = false, bool StepDown = false, string? Error = null);
 
 /// <summary>
 /// The one failure policy of the delivery engine, for every source: after a failed attempt, retry with exponential
 /// backoff and jitter until <see cref="OutboxRetryOptions.MaxAttempts"/>, then dead-letter; an event that can never
-/// be handled (undecodable, unreadable) is dead-lettered at once. The decision is logged, and a dead letter counted,
-/// here and nowhere else, so a dead letter is one log entry and one increment of the counter whatever the mode.
+/// be handled (undecodable, unreadable) is dead-lettered at once. A message whose writer schema only another version
+/// of the application can read is no failure: it waits without consuming attempts (<see cref="UnreadableSchemaWatch"/>).
+/// The decision is logged, and a dead letter counted, here and nowhere else, so a dead letter is one log entry and one
+/// increment of the counter whatever the mode.
 /// </summary>
-internal sealed class FailurePolicy(OutboxRetryOptions retry, ILogger logger)
+internal sealed class FailurePolicy(OutboxRetryOptions retry, ILogger logger, UnreadableSchemaWatch unreadable)
 {
     /// <summary>Decides after failed attempt number <paramref name="attempt"/> (1-based) of <paramref name="envelope"/>.</summary>
     /// <param name="envelope">The message or change that failed.</param>
@@ -18,6 +25,17 @@ internal sealed class FailurePolicy(OutboxRetryOptions retry, ILogger logger)
     /// <param name="failure">What the handler threw.</param>
     public FailureDecision AfterFailure(Envelope envelope, string position, int attempt, Exception failure)
     {
+        if (failure is UnreadableSchemaException waiting)
+        {
+            var wait = unreadable.Decide(envelope, position, waiting, logger);
+            if (wait.DeadLetter)
+            {
+                DeadLettered(envelope, position, Math.Max(1, attempt), wait.Reason);
+            }
+
+            return new FailureDecision(wait.DeadLetter, wait.Delay, Waiting: true, wait.StepDown, wait.Reason);
+        }
+
         if (attempt >= retry.MaxAttempts)
         {
             DeadLettered(envelope, position, attempt, failure.ToString());

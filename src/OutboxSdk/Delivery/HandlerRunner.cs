@@ -46,6 +46,10 @@ internal sealed class HandlerRunner(
             {
                 return new([], null, null, e.Message); // logged and counted where it is dead-lettered, once
             }
+            catch (UnreadableSchemaException e)
+            {
+                return new([], null, e, null); // another version can read it: FailurePolicy makes it wait
+            }
         }
 
         // The consumer span continues the publisher's trace from the traceparent stored with the message.

@@ -5,6 +5,7 @@ internal interface IMessageDecoder
 {
     /// <summary>The decoded message.</summary>
     /// <exception cref="MessageDecodeException">The payload cannot be decoded; retrying would not help.</exception>
+    /// <exception cref="UnreadableSchemaException">Another version of the application can read it, this one cannot: it waits.</exception>
     ValueTask<object> DecodeAsync(string subject, long fingerprint, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
 }
 

@@ -74,9 +74,12 @@ public sealed class OutboxOptions
     /// <summary>
     /// How a new version of a message schema must relate to the versions registered in the outbox's <c>schemas</c>
     /// table; startup refuses a schema that breaks it, naming subject, field and rule. Default
-    /// <see cref="CompatibilityLevel.Backward"/>: the new type reads every message the previous version wrote.
+    /// <see cref="CompatibilityLevel.FullTransitive"/>: the new type reads every message any registered version wrote,
+    /// and every registered version reads the new type's messages, so a rolling deploy (or a rollback) is safe in any
+    /// order, also for messages kept in the outbox or replayed from dead letters (docs/schema-evolution.md). The
+    /// generator's build-time check has the same default (the <c>OutboxSchemaCompatibility</c> MSBuild property).
     /// </summary>
-    public CompatibilityLevel SchemaCompatibility { get; set; } = CompatibilityLevel.Backward;
+    public CompatibilityLevel SchemaCompatibility { get; set; } = CompatibilityLevel.FullTransitive;
 
     /// <summary>The LISTEN/NOTIFY channel; default <c>outbox_&lt;schema&gt;</c>.</summary>
     public string? NotifyChannel { get; set; }
@@ -99,6 +102,21 @@ public sealed class OutboxRetryOptions
 
     /// <summary>How long one handler may run before the attempt counts as failed. Default 30 s.</summary>
     public TimeSpan HandlerTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a message whose writer schema only another version of the application can read (a rolling deploy: a
+    /// newer publisher, an older relay) waits for a relay that can read it before it is dead-lettered, counted by each
+    /// relay from when it first met the message; <see cref="Timeout.InfiniteTimeSpan"/> waits for good. The wait
+    /// consumes no attempts. Default 1 hour (docs/schema-evolution.md, "Rolling deploys").
+    /// </summary>
+    public TimeSpan UnreadableSchemaTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How long a leading relay waits on a message it cannot read (above) before it steps down — releases the leader
+    /// lock or the slot and stands by for a few seconds — so that a standby of a version that can read it takes over.
+    /// Default 10 s.
+    /// </summary>
+    public TimeSpan UnreadableSchemaStepDownAfter { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>Retention by dropping time partitions of the messages table.</summary>

@@ -37,7 +37,7 @@ internal sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
         OutboxSdk.Sources.Wal.ReplicationOptionsValidation.Validate(options, failures);
         if (!Enum.IsDefined(options.SchemaCompatibility))
         {
-            failures.Add($"OutboxOptions.SchemaCompatibility ({(int)options.SchemaCompatibility}) is not a CompatibilityLevel; the default is Backward.");
+            failures.Add($"OutboxOptions.SchemaCompatibility ({(int)options.SchemaCompatibility}) is not a CompatibilityLevel; the default is FullTransitive.");
         }
 
         ValidateRetry(options.Retry, failures);
@@ -119,6 +119,13 @@ internal sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
         {
             failures.Add($"OutboxOptions.Retry.HandlerTimeout must be positive, or Timeout.InfiniteTimeSpan for no limit (it is {retry.HandlerTimeout}); the default is 30 s.");
         }
+
+        if (retry.UnreadableSchemaTimeout <= TimeSpan.Zero && retry.UnreadableSchemaTimeout != Timeout.InfiniteTimeSpan)
+        {
+            failures.Add($"OutboxOptions.Retry.UnreadableSchemaTimeout must be positive, or Timeout.InfiniteTimeSpan to wait for good (it is {retry.UnreadableSchemaTimeout}); the default is 1 hour.");
+        }
+
+        PositiveTime(failures, "Retry.UnreadableSchemaStepDownAfter", retry.UnreadableSchemaStepDownAfter, "the default is 10 s");
     }
 
     private static void Positive(List<string> failures, string option, int value, string hint)

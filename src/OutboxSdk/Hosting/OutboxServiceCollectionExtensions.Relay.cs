@@ -15,6 +15,8 @@ public static partial class OutboxServiceCollectionExtensions
         services.TryAddSingleton(static provider => new HandlerInvoker(TypesOf(provider)));
         services.TryAddSingleton<IMessageDecoder>(static provider =>
             new SchemaRegistryMessageDecoder(provider.GetRequiredService<OutboxSdk.SchemaRegistry.OutboxSchemaRegistry>()));
+        services.TryAddSingleton(static provider => new UnreadableSchemaWatch(
+            provider.GetRequiredService<IOptions<OutboxOptions>>().Value.Retry, provider.GetRequiredService<TimeProvider>()));
         services.TryAddScoped<OutboxContext>();
         services.TryAddScoped<IOutboxContext>(static provider => provider.GetRequiredService<OutboxContext>());
         services.TryAddSingleton<IDeadLetters>(static provider => new DeadLetterStore(

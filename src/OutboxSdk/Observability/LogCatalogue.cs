@@ -27,6 +27,12 @@ internal static partial class DeliveryLog
     [LoggerMessage(LogEvents.SessionNotEnded, LogLevel.Warning, "Could not end the server session {Backend} of a delivery whose handler timed out or whose rollback failed; what it holds is released when that connection closes")]
     public static partial void SessionNotEnded(ILogger logger, int backend, Exception exception);
 
+    [LoggerMessage(LogEvents.UnreadableSchemaWaiting, LogLevel.Warning, "{Subject} {MessageId} at {Position} was written with writer schema {WriterSchema}, which this version of the application cannot read; it waits for a relay that can read it (a newer deploy) and is not dead-lettered (timeout {Timeout}): {Reason}")]
+    public static partial void UnreadableSchemaWaiting(ILogger logger, string subject, Guid messageId, string position, string writerSchema, string timeout, string reason);
+
+    [LoggerMessage(LogEvents.RelaySteppedDown, LogLevel.Warning, "Outbox relay ({Source}) stepped down so that a relay that can read a waiting message takes over: {Reason}; it competes for leadership again in {Backoff}")]
+    public static partial void SteppedDown(ILogger logger, string source, string reason, TimeSpan backoff);
+
     [LoggerMessage(LogEvents.ConnectionAbandoned, LogLevel.Warning, "Gave up a delivery connection (a handler did not stop after its timeout, or the rollback failed); the attempt was recorded and delivery goes on")]
     public static partial void ConnectionAbandoned(ILogger logger, Exception exception);
 

@@ -37,6 +37,13 @@ internal static class LogEvents
 
     /// <summary>The relay stopped: it cannot run as configured (a transaction-mode pooler in front of it).</summary>
     public const int RelayMisconfigured = 3006;
+    // 3010-3019: rolling deploys (a writer schema only another version can read)
+
+    /// <summary>A message's writer schema is one only another version of the application can read: it waits (rolling deploys).</summary>
+    public const int UnreadableSchemaWaiting = 3010;
+
+    /// <summary>The relay gave up leadership so that a relay that can read a waiting message takes over.</summary>
+    public const int RelaySteppedDown = 3011;
 
     // 4000-4099: failures, whatever the source
 

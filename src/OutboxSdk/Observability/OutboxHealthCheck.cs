@@ -5,7 +5,9 @@ namespace OutboxSdk.Observability;
 /// <summary>
 /// The <c>outbox</c> health check. Unhealthy when the database cannot be reached or (in a process that runs the
 /// relay) the relay has not beaten for <see cref="OutboxHealthOptions.MissedBeatsBeforeUnhealthy"/> poll intervals;
-/// Degraded when the oldest undelivered message is older than <see cref="OutboxHealthOptions.MaxBacklogAge"/>;
+/// Degraded when the relay waits on a message only another version of the application can read (a rolling deploy,
+/// <see cref="OutboxSdk.Delivery.UnreadableSchemaWatch"/>) or the oldest undelivered message is older than
+/// <see cref="OutboxHealthOptions.MaxBacklogAge"/>;
 /// in Replication mode, Unhealthy when the relay stopped or the slot is lost or missing and Degraded when the slot
 /// retains more WAL than <see cref="ReplicationOptions.RetainedWalWarningBytes"/> (SlotHealth);
 /// Healthy otherwise. The data carries <c>backlog</c>, <c>backlogAgeSeconds</c> and <c>lastRelayBeat</c>.
@@ -18,7 +20,8 @@ internal sealed class OutboxHealthCheck(
     TimeProvider time,
     ILogger<OutboxHealthCheck> logger,
     OutboxSdk.Operations.SlotMonitor? slots = null,
-    OutboxSdk.Sources.Wal.ReplicationState? replicationState = null) : IHealthCheck
+    OutboxSdk.Sources.Wal.ReplicationState? replicationState = null,
+    OutboxSdk.Delivery.UnreadableSchemaWatch? unreadable = null) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -87,6 +90,11 @@ internal sealed class OutboxHealthCheck(
                     $"The outbox relay has not beaten for {Seconds(silence)} s (limit {Seconds(limit)} s: {health.MissedBeatsBeforeUnhealthy} poll intervals).",
                     data: data);
             }
+        }
+
+        if (outbox.RunRelay && unreadable?.Current is { Count: > 0 } waits)
+        {
+            return UnreadableSchemaHealth.Degraded(waits, outbox.Retry, data);
         }
 
         if (backlog.OldestAge > health.MaxBacklogAge)

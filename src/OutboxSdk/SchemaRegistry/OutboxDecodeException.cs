@@ -2,7 +2,9 @@ namespace OutboxSdk.SchemaRegistry;
 
 /// <summary>
 /// A stored message that cannot be decoded: its subject has no registered type, its writer schema is unknown or
-/// incompatible, or its bytes are corrupt. Retrying cannot help, so the relay dead-letters it at once.
+/// incompatible, or its bytes are corrupt. Corrupt bytes and unknown schemas are dead-lettered at once; a writer schema
+/// that another version of the application registered for the subject but this version cannot read makes the message
+/// wait for a relay that can (docs/schema-evolution.md, "Rolling deploys").
 /// </summary>
 public sealed class OutboxDecodeException : Exception
 {
@@ -28,4 +30,14 @@ public sealed class OutboxDecodeException : Exception
 
     /// <summary>The writer schema's fingerprint, when the header could be read.</summary>
     public long? Fingerprint { get; }
+
+    /// <summary>
+    /// True when the bytes may well be sound but this version of the application cannot read their writer schema: it is
+    /// registered for the subject (by another version) and does not resolve into this version's type, or the subject has
+    /// no type here at all. A relay of another version can read it, so the message waits rather than being dead-lettered.
+    /// </summary>
+    internal bool WriterSchemaUnreadable { get; init; }
+
+    /// <summary>The writer schema's version in the <c>schemas</c> table, when it is registered there.</summary>
+    internal int? WriterVersion { get; init; }
 }

@@ -23,6 +23,7 @@ internal sealed class OutboxSchemaRegistry
     private readonly string _findSql;
     private readonly Dictionary<long, OutboxMessageType> _generated = [];
     private readonly ConcurrentDictionary<long, AvroSchema> _schemas = new();
+    private readonly ConcurrentDictionary<long, (string Subject, int Version)> _registered = new();
     private readonly ConcurrentDictionary<Type, SchemaVersionResolver> _resolvers = new();
 
     /// <summary>Creates a registry over the generated <paramref name="types"/> and the <c>schemas</c> table in <paramref name="schema"/>.</summary>
@@ -34,7 +35,7 @@ internal sealed class OutboxSchemaRegistry
         _dataSource = dataSource;
         Schema = schema;
         _logger = logger ?? NullLogger<OutboxSchemaRegistry>.Instance;
-        _findSql = $"SELECT \"schema_json\" FROM {OutboxSchema.QuoteIdentifier(schema)}.\"schemas\" WHERE \"fingerprint\" = $1";
+        _findSql = $"SELECT \"schema_json\", \"subject\", \"version\" FROM {OutboxSchema.QuoteIdentifier(schema)}.\"schemas\" WHERE \"fingerprint\" = $1";
         foreach (var message in types.Messages)
         {
             _generated.TryAdd(message.Fingerprint, message);
@@ -46,9 +47,9 @@ internal sealed class OutboxSchemaRegistry
 
     /// <summary>
     /// How a new schema must relate to its subject's registered versions for <see cref="RegisterGeneratedAsync"/> to
-    /// accept it; <see cref="CompatibilityLevel.Backward"/> unless set (<c>OutboxOptions.SchemaCompatibility</c>).
+    /// accept it; <see cref="CompatibilityLevel.FullTransitive"/> unless set (<c>OutboxOptions.SchemaCompatibility</c>).
     /// </summary>
-    public CompatibilityLevel Compatibility { get; init; } = CompatibilityLevel.Backward;
+    public CompatibilityLevel Compatibility { get; init; } = CompatibilityLevel.FullTransitive;
 
     /// <summary>
     /// The writer schema with <paramref name="fingerprint"/>: a generated type's, else the <c>schemas</c> table's;
@@ -66,14 +67,39 @@ internal sealed class OutboxSchemaRegistry
             return _schemas.GetOrAdd(fingerprint, AvroSchema.Parse(type.SchemaJson));
         }
 
+        return await FindRegisteredAsync(fingerprint, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The subject and version under which <paramref name="fingerprint"/> is registered in the <c>schemas</c> table, if it is.</summary>
+    public async Task<(string Subject, int Version)?> FindRegistrationAsync(long fingerprint, CancellationToken cancellationToken = default)
+    {
+        if (!_registered.ContainsKey(fingerprint))
+        {
+            await FindRegisteredAsync(fingerprint, cancellationToken).ConfigureAwait(false);
+        }
+
+        return _registered.TryGetValue(fingerprint, out var registration) ? registration : null;
+    }
+
+    private async Task<AvroSchema?> FindRegisteredAsync(long fingerprint, CancellationToken cancellationToken)
+    {
+
         // Misses are not cached: a publisher of a newer version registers its schema before it writes with it.
         var command = _dataSource.CreateCommand(_findSql);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(new() { Value = fingerprint });
-            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string json)
+            string json;
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
-                return null;
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                json = reader.GetString(0);
+                _registered.TryAdd(fingerprint, (reader.GetString(1), reader.GetInt32(2)));
             }
 
             AvroSchema schema;
@@ -102,9 +128,8 @@ internal sealed class OutboxSchemaRegistry
     public ValueTask<object> DecodeAsync(string subject, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subject);
-        var type = _types.FindMessage(subject)
-            ?? throw new OutboxDecodeException($"No message type is registered for the subject '{subject}': add the assembly that declares it with its generated services.Add<Assembly>OutboxTypes().", subject, null);
-        return DecodeAsync(type, payload, cancellationToken);
+        var type = _types.FindMessage(subject);
+        return type is null ? UnknownSubjectAsync(subject, payload, cancellationToken) : DecodeAsync(type, payload, cancellationToken);
     }
 
     /// <summary>Decodes a stored payload (Avro single-object encoding) into <paramref name="type"/>'s CLR type.</summary>
@@ -173,17 +198,81 @@ internal sealed class OutboxSchemaRegistry
     {
         var writer = await FindAsync(fingerprint, cancellationToken).ConfigureAwait(false)
             ?? throw new OutboxDecodeException($"A '{type.Subject}' message was written with the schema of fingerprint {fingerprint}, which is neither {type.ClrType.Name}'s ({type.Fingerprint}) nor registered in {Schema}.schemas: the publisher did not register it (it does at startup).", type.Subject, fingerprint);
+        var resolver = _resolvers.GetOrAdd(type.ClrType, static (_, t) => new SchemaVersionResolver(AvroSchema.Parse(t.SchemaJson)), type);
         try
         {
             // The slow path for data of another schema version: resolved into the reader's encoding, then read by
             // the generated decoder.
-            var resolver = _resolvers.GetOrAdd(type.ClrType, static (_, t) => new SchemaVersionResolver(AvroSchema.Parse(t.SchemaJson)), type);
             return type.Deserialize(resolver.Reencode(datum.Span, writer));
         }
         catch (Exception e) when (IsUnreadable(e))
         {
+            // Bytes that do not decode under a writer schema this type reads (per the spec's resolution rules) are
+            // corrupt. A writer schema this type cannot read, registered for the subject by another version of the
+            // application, is a rolling deploy: a relay of that version reads it (docs/schema-evolution.md).
+            if (await FindRegistrationAsync(fingerprint, cancellationToken).ConfigureAwait(false) is { } registration
+                && registration.Subject == type.Subject
+                && SchemaCompatibility.CanRead(resolver.ReaderSchema, writer) is { IsCompatible: false } incompatible)
+            {
+                throw new OutboxDecodeException(
+                    $"A '{type.Subject}' message was written with version {registration.Version} of the subject's schema (fingerprint {fingerprint}, registered in {Schema}.schemas), which this version's {type.ClrType.Name} (fingerprint {type.Fingerprint}) cannot read: {FirstIncompatibility(incompatible)}",
+                    type.Subject, fingerprint, e)
+                {
+                    WriterSchemaUnreadable = true,
+                    WriterVersion = registration.Version,
+                };
+            }
+
             throw Unreadable(type, fingerprint, e);
         }
+    }
+
+    /// <summary>
+    /// A subject this version of the application has no type for. When the payload's writer schema is registered for
+    /// that subject, a version that declares it runs (or ran): the message waits for a relay that can read it.
+    /// Otherwise nothing ever declared it here, and the message cannot be delivered.
+    /// </summary>
+    private async ValueTask<object> UnknownSubjectAsync(string subject, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var missing = $"No message type is registered for the subject '{subject}': add the assembly that declares it with its generated services.Add<Assembly>OutboxTypes().";
+        long fingerprint;
+        try
+        {
+            fingerprint = SingleObjectEncoding.ReadHeader(payload.Span, out _);
+        }
+        catch (AvroException)
+        {
+            throw new OutboxDecodeException(missing, subject, null);
+        }
+
+        (string Subject, int Version)? registered;
+        try
+        {
+            registered = await FindRegistrationAsync(fingerprint, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            registered = null; // no schemas table (not migrated): nothing registered the subject
+        }
+
+        if (registered is { } registration && registration.Subject == subject)
+        {
+            throw new OutboxDecodeException(
+                $"This version of the application has no message type for the subject '{subject}', whose version {registration.Version} (fingerprint {fingerprint}) another version registered in {Schema}.schemas: a relay of a version that declares it can read it.",
+                subject, fingerprint)
+            {
+                WriterSchemaUnreadable = true,
+                WriterVersion = registration.Version,
+            };
+        }
+
+        throw new OutboxDecodeException(missing, subject, fingerprint);
+    }
+
+    private static string FirstIncompatibility(CompatibilityResult result)
+    {
+        var first = result.Incompatibilities[0];
+        return result.Incompatibilities.Count == 1 ? first.Message : $"{first.Message} (and {result.Incompatibilities.Count - 1} more)";
     }
 
     // Decoding is pure computation over untrusted bytes: whatever it throws (a corrupt length, an enum index out of

@@ -19,7 +19,7 @@ public class CompileTimeCheckTests
     [Fact]
     public void Added_required_field_breaks_backward_naming_subject_field_version_and_rule()
     {
-        var run = GeneratorHarness.Run(Message(OrderIdMember + "\n    [AvroDecimal(18, 2)] public required decimal Total { get; init; }"), History(V1, V1));
+        var run = GeneratorHarness.Run(Message(OrderIdMember + "\n    [AvroDecimal(18, 2)] public required decimal Total { get; init; }"), History(V1, V1), "Backward");
 
         var diagnostic = Assert.Single(run.Obx);
         Assert.Equal("OBX1040", diagnostic.Id);
@@ -34,19 +34,40 @@ public class CompileTimeCheckTests
     }
 
     [Fact]
-    public void Default_rule_is_backward_and_only_the_latest_version_is_checked()
+    public void Default_rule_is_full_transitive_and_backward_checks_only_the_latest_version()
     {
         // v1 had Code as an int; v2 dropped it. Re-adding Code as a string with a default reads v2 data (no Code)
-        // but not v1 data (an int is no string): only the transitive rule looks at v1.
+        // but not v1 data (an int is no string): only the transitive rules look at v1.
         var history = History(Record(OrderIdField, """{"name":"Code","type":"int"}"""), V1);
         var source = Message(OrderIdMember + "\n    [AvroDefault(\"\\\"\\\"\")] public string Code { get; init; } = \"\";");
 
-        Assert.Empty(GeneratorHarness.Run(source, history).Obx);
+        var byDefault = GeneratorHarness.Run(source, history).Obx.Select(d => d.GetMessage()).ToList();
+        Assert.Equal(GeneratorHarness.Run(source, history, "FullTransitive").Obx.Select(d => d.GetMessage()), byDefault);
+        Assert.Equal(2, byDefault.Count); // v1 cannot read the new Code either
+        Assert.All(byDefault, m => Assert.EndsWith("(FULL_TRANSITIVE)", m));
         Assert.Empty(GeneratorHarness.Run(source, history, "Backward").Obx);
 
         var transitive = Assert.Single(GeneratorHarness.Run(source, history, "BackwardTransitive").Obx);
         Assert.Contains("the new schema cannot read data written with v1: field 'Code' (in record Shop.Orders.OrderPlaced): " +
             "the reader expects string but the writer can write int, which does not promote to string (BACKWARD_TRANSITIVE)", transitive.GetMessage());
+    }
+
+    [Fact]
+    public void Default_rule_rejects_a_change_that_breaks_either_direction_of_a_rolling_deploy()
+    {
+        var history = History(Record(OrderIdField, """{"name":"Note","type":"string"}"""));
+
+        // Removing Note: old relays cannot read new messages (they need Note). Adding a required Total: new relays
+        // cannot read old messages. Both are errors by default; an optional field is not.
+        var removed = Assert.Single(GeneratorHarness.Run(Message(OrderIdMember), history).Obx);
+        Assert.Equal("OBX1040", removed.Id);
+        Assert.Contains("v1 cannot read data written with the new schema: field 'Note'", removed.GetMessage());
+        Assert.EndsWith("(FULL_TRANSITIVE)", removed.GetMessage());
+
+        var added = Assert.Single(GeneratorHarness.Run(Message(OrderIdMember + "\n    public required string Note { get; init; }\n    public required int Total { get; init; }"), history).Obx);
+        Assert.Contains("the new schema cannot read data written with v1: field 'Total'", added.GetMessage());
+
+        Assert.Empty(GeneratorHarness.Run(Message(OrderIdMember + "\n    public required string Note { get; init; }\n    public int? Total { get; init; }"), history).Obx);
     }
 
     [Fact]
@@ -100,8 +121,8 @@ public class CompileTimeCheckTests
         var history = History(Record(OrderIdField, """{"name":"Amount","type":{"type":"bytes","logicalType":"decimal","precision":18,"scale":2}}"""));
         var aliased = Message(OrderIdMember + "\n    [AvroAlias(\"Amount\")] [AvroDecimal(18, 2)] public required decimal Total { get; init; }");
 
-        Assert.Empty(GeneratorHarness.Run(aliased, history).Obx);
-        var renamed = Assert.Single(GeneratorHarness.Run(Message(OrderIdMember + "\n    [AvroDecimal(18, 2)] public required decimal Total { get; init; }"), history).Obx);
+        Assert.Empty(GeneratorHarness.Run(aliased, history, "Backward").Obx);
+        var renamed = Assert.Single(GeneratorHarness.Run(Message(OrderIdMember + "\n    [AvroDecimal(18, 2)] public required decimal Total { get; init; }"), history, "Backward").Obx);
         Assert.Contains("field 'Total' (in record Shop.Orders.OrderPlaced) has no default", renamed.GetMessage());
 
         // An alias is the reader's: the old schema, reading new data, still looks for Amount.
@@ -114,7 +135,7 @@ public class CompileTimeCheckTests
     {
         var history = History(Record(OrderIdField, """{"name":"Total","type":{"type":"bytes","logicalType":"decimal","precision":18,"scale":2}}"""));
 
-        var diagnostic = Assert.Single(GeneratorHarness.Run(Message(OrderIdMember + "\n    [AvroDecimal(18, 4)] public required decimal Total { get; init; }"), history).Obx);
+        var diagnostic = Assert.Single(GeneratorHarness.Run(Message(OrderIdMember + "\n    [AvroDecimal(18, 4)] public required decimal Total { get; init; }"), history, "Backward").Obx);
         Assert.Contains("the reader's bytes (decimal(18, 4)) differs from the writer's bytes (decimal(18, 2))", diagnostic.GetMessage());
     }
 

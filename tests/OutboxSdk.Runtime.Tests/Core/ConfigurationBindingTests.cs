@@ -31,6 +31,8 @@ public sealed class ConfigurationBindingTests
         ["Outbox:Retry:InitialDelay"] = "00:00:00.250",
         ["Outbox:Retry:MaxDelay"] = "00:02:00",
         ["Outbox:Retry:HandlerTimeout"] = "00:00:45",
+        ["Outbox:Retry:UnreadableSchemaTimeout"] = "02:00:00",
+        ["Outbox:Retry:UnreadableSchemaStepDownAfter"] = "00:00:20",
         ["Outbox:Retention:Window"] = "14.00:00:00",
         ["Outbox:Retention:PartitionInterval"] = "06:00:00",
         ["Outbox:Retention:CheckInterval"] = "00:10:00",
@@ -75,6 +77,8 @@ public sealed class ConfigurationBindingTests
         Assert.Equal(TimeSpan.FromMilliseconds(250), o.Retry.InitialDelay);
         Assert.Equal(TimeSpan.FromMinutes(2), o.Retry.MaxDelay);
         Assert.Equal(TimeSpan.FromSeconds(45), o.Retry.HandlerTimeout);
+        Assert.Equal(TimeSpan.FromHours(2), o.Retry.UnreadableSchemaTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(20), o.Retry.UnreadableSchemaStepDownAfter);
         Assert.Equal(TimeSpan.FromDays(14), o.Retention.Window);
         Assert.Equal(TimeSpan.FromHours(6), o.Retention.PartitionInterval);
         Assert.Equal(TimeSpan.FromMinutes(10), o.Retention.CheckInterval);

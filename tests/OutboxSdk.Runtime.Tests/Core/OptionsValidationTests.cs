@@ -96,11 +96,16 @@ public sealed class OptionsValidationTests
             o.Retry.InitialDelay = TimeSpan.FromSeconds(10);
             o.Retry.MaxDelay = TimeSpan.FromSeconds(1);
             o.Retry.HandlerTimeout = TimeSpan.Zero;
+            o.Retry.UnreadableSchemaTimeout = TimeSpan.Zero;
+            o.Retry.UnreadableSchemaStepDownAfter = TimeSpan.FromSeconds(-1);
         }).Failures!);
 
         Assert.Contains("OutboxOptions.Retry.MaxDelay (00:00:01) must be at least Retry.InitialDelay (00:00:10)", message, StringComparison.Ordinal);
         Assert.Contains("OutboxOptions.Retry.HandlerTimeout must be positive", message, StringComparison.Ordinal);
+        Assert.Contains("OutboxOptions.Retry.UnreadableSchemaTimeout must be positive, or Timeout.InfiniteTimeSpan to wait for good", message, StringComparison.Ordinal);
+        Assert.Contains("OutboxOptions.Retry.UnreadableSchemaStepDownAfter must be positive", message, StringComparison.Ordinal);
         Assert.True(Validate(o => { o.ConnectionString = Valid; o.Retry.HandlerTimeout = Timeout.InfiniteTimeSpan; }).Succeeded);
+        Assert.True(Validate(o => { o.ConnectionString = Valid; o.Retry.UnreadableSchemaTimeout = Timeout.InfiniteTimeSpan; }).Succeeded);
     }
 
     [Fact]

@@ -245,15 +245,17 @@ internal sealed class NotifyDelivery(QueueLedger ledger, DeliveryWriter writer, 
                 var claimed = group[f];
                 var attempt = claimed.FailedAttempts + 1;
                 var decision = policy.AfterFailure(message, claimed.Position, attempt, failure);
+                var error = decision.Error ?? failure.ToString();
                 if (decision.DeadLetter)
                 {
-                    batch.BatchCommands.Add(writer.DeadLetterOutboxRow(claimed.Id, claimed.CreatedAt, r.FailedHandler, attempt, failure.ToString()));
+                    batch.BatchCommands.Add(writer.DeadLetterOutboxRow(claimed.Id, claimed.CreatedAt, r.FailedHandler, Math.Max(1, decision.Waiting ? claimed.FailedAttempts : attempt), error));
                     batch.BatchCommands.Add(ledger.Complete([claimed.Id]));
                     deadLettered = true;
                 }
                 else
                 {
-                    batch.BatchCommands.Add(ledger.ScheduleRetry(claimed.Id, attempt, decision.Delay, DeliveryWriter.Truncate(failure.ToString())));
+                    // A wait for a relay that can read it (a rolling deploy) keeps the attempts the handlers used.
+                    batch.BatchCommands.Add(ledger.ScheduleRetry(claimed.Id, decision.Waiting ? claimed.FailedAttempts : attempt, decision.Delay, DeliveryWriter.Truncate(error)));
                     retry = decision.Delay;
                 }
             }

@@ -22,13 +22,15 @@ internal sealed class NotifySource : IRelaySource
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly IRelayHeartbeat? _heartbeat;
     private readonly TransactionPoolerProbe _pooler;
+    private readonly UnreadableSchemaWatch _unreadable;
     private long _nextRetryTicks = long.MaxValue;
     private bool _triggerReady;
 
     public NotifySource(IOptions<OutboxOptions> options, RelayDataSource dataSource, IServiceScopeFactory scopes, IMessageDecoder decoder,
-        HandlerInvoker invoker, TimeProvider time, ILoggerFactory? loggerFactory = null, IRelayHeartbeat? heartbeat = null)
+        HandlerInvoker invoker, TimeProvider time, ILoggerFactory? loggerFactory = null, IRelayHeartbeat? heartbeat = null, UnreadableSchemaWatch? unreadable = null)
     {
         _options = options.Value;
+        _unreadable = unreadable ?? new UnreadableSchemaWatch(_options.Retry, time);
         _heartbeat = heartbeat;
         _dataSource = dataSource.Value;
         _pooler = new TransactionPoolerProbe(_dataSource);
@@ -38,7 +40,7 @@ internal sealed class NotifySource : IRelaySource
         var handlers = new HandlerRunner(scopes, decoder, invoker, _options, time, _logger);
         _ledger = new QueueLedger(_sql);
         _delivery = new NotifyDelivery(_ledger, new DeliveryWriter(_options.Schema), handlers,
-            new FailurePolicy(_options.Retry, _logger), new DeliveryTransaction(_dataSource, _logger), _logger);
+            new FailurePolicy(_options.Retry, _logger, _unreadable), new DeliveryTransaction(_dataSource, _logger), _logger);
         _delivery.RetryScheduled += OnRetryScheduled;
     }
 
@@ -71,7 +73,8 @@ internal sealed class NotifySource : IRelaySource
         }
     }
 
-    public SessionEnd Classify(Exception exception) => SessionEnd.Fault;
+    public SessionEnd Classify(Exception exception) =>
+        _unreadable.Classify(exception, Name, _options.PollInterval, _logger) ?? SessionEnd.Fault;
 
     private async Task LeadAsync(NpgsqlConnection connection, Action connected, CancellationToken stoppingToken)
     {
@@ -112,6 +115,11 @@ internal sealed class NotifySource : IRelaySource
             {
                 // Every (re)start claims first: notifications sent while nobody listened are lost by design.
                 _heartbeat?.Beat();
+                if (_unreadable.StepDownRequested)
+                {
+                    throw _unreadable.StepDown(); // a key waits for a relay that can read it: let a standby lead (rolling deploys)
+                }
+
                 if (await dispatcher.ClaimAsync(stoppingToken).ConfigureAwait(false))
                 {
                     continue; // a full claim: more may be due already

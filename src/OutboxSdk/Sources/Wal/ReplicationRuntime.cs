@@ -9,15 +9,17 @@ namespace OutboxSdk.Sources.Wal;
 internal sealed class ReplicationRuntime
 {
     public ReplicationRuntime(IOptions<OutboxOptions> options, RelayDataSource dataSource, IServiceScopeFactory scopes, IMessageDecoder decoder,
-        HandlerInvoker invoker, ReplicationState state, IChangeSink sink, TimeProvider time, ILoggerFactory? loggerFactory = null, IRelayHeartbeat? heartbeat = null)
+        HandlerInvoker invoker, ReplicationState state, IChangeSink sink, TimeProvider time, ILoggerFactory? loggerFactory = null, IRelayHeartbeat? heartbeat = null,
+        UnreadableSchemaWatch? unreadable = null)
     {
         Options = options.Value;
+        Unreadable = unreadable ?? new UnreadableSchemaWatch(Options.Retry, time);
         Names = ReplicationNames.For(Options);
         Sink = sink;
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OutboxSdk.Replication");
         Context = new WalDeliveryContext(
             dataSource.Value, new ReplicationSql(Options.Schema), new HandlerRunner(scopes, decoder, invoker, Options, time, Logger),
-            new FailurePolicy(Options.Retry, Logger), new DeliveryWriter(Options.Schema), new DeliveryTransaction(dataSource.Value, Logger),
+            new FailurePolicy(Options.Retry, Logger, Unreadable), new DeliveryWriter(Options.Schema), new DeliveryTransaction(dataSource.Value, Logger),
             Options, state, heartbeat, time, Logger);
 
         // The data source's own connection string has no password unless Persist Security Info is set; the password
@@ -37,6 +39,9 @@ internal sealed class ReplicationRuntime
     public ILogger Logger { get; }
 
     public WalDeliveryContext Context { get; }
+
+    /// <summary>Messages the stream waits on because only another version can read them; decides when to step down.</summary>
+    public UnreadableSchemaWatch Unreadable { get; }
 
     public ReplicationConnectionFactory Connections { get; }
 

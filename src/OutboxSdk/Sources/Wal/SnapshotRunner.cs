@@ -33,7 +33,7 @@ internal sealed class SnapshotRunner(WalDeliveryContext context, IChangeSink sin
             await ExecuteAsync(context.Sql.ResetPosition, cancellationToken, slot, DBNull.Value, gapFrom is { } bound ? (object)DateTime.SpecifyKind(bound, DateTimeKind.Utc) : DBNull.Value)
                 .ConfigureAwait(false);
 
-            var delivery = new WalDelivery(context, static _ => { });
+            var delivery = new WalDelivery(context, static _ => { }, canStepDown: false);
             await using (delivery.ConfigureAwait(false))
             {
                 await delivery.Ledger.LoadAsync(cancellationToken).ConfigureAwait(false);

@@ -22,15 +22,23 @@ internal sealed class WalDelivery : IAsyncDisposable
 
     private readonly WalDeliveryContext _context;
     private readonly WalLedger _ledger;
+    private readonly bool _canStepDown;
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
     private int _backend;
     private int _uncommitted;
     private long _openedAt;
 
-    public WalDelivery(WalDeliveryContext context, Action<ulong> acknowledge)
+    /// <param name="context">The engine's parts and the stream's state.</param>
+    /// <param name="acknowledge">Acknowledges the slot up to an LSN.</param>
+    /// <param name="canStepDown">
+    /// False while delivering at host start (a snapshot, a lost slot's gap): there is no session to leave, so a message
+    /// only another version can read is waited on without stepping down.
+    /// </param>
+    public WalDelivery(WalDeliveryContext context, Action<ulong> acknowledge, bool canStepDown = true)
     {
         _context = context;
+        _canStepDown = canStepDown;
         _ledger = new WalLedger(context.DataSource, context.Sql, context.State, context.Logger, acknowledge);
     }
 
@@ -88,10 +96,23 @@ internal sealed class WalDelivery : IAsyncDisposable
 
             await RollbackAsync(failure).ConfigureAwait(false);
             var decision = _context.Policy.AfterFailure(envelope, where, attempt, failure);
+            if (decision.Waiting)
+            {
+                attempt--; // waiting for a relay that can read it (a rolling deploy) is not an attempt
+            }
+
             if (decision.DeadLetter)
             {
-                await DeadLetterAsync(envelope, position, commitTime, result.FailedHandler, attempt, failure.ToString(), stopping).ConfigureAwait(false);
+                await DeadLetterAsync(envelope, position, commitTime, result.FailedHandler, Math.Max(1, attempt), decision.Error ?? failure.ToString(), stopping).ConfigureAwait(false);
                 return;
+            }
+
+            if (decision.StepDown && _canStepDown)
+            {
+                // The stream waits at this event: what was delivered before it is made durable, nothing past it is
+                // acknowledged, and the session ends so that the slot is free for a relay that can read it.
+                await FlushAsync(stopping).ConfigureAwait(false);
+                throw new RelayStepDownException(decision.Error ?? failure.Message);
             }
 
             _context.Heartbeat?.Beat(); // waiting on a retry is not a stall

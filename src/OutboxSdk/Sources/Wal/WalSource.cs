@@ -63,6 +63,12 @@ internal sealed class WalSource(IOptions<OutboxOptions> options, ReplicationRunt
 
     public SessionEnd Classify(Exception exception)
     {
+        if (runtime.Unreadable.Classify(exception, Name, _options.Replication.StandbyRetryInterval, _context.Logger) is { } stepDown)
+        {
+            _standbyLogged = false;
+            return stepDown; // the stream waits at an event only another version can read: the slot is free for it
+        }
+
         switch (exception)
         {
             case PostgresException { SqlState: PostgresErrorCodes.ObjectInUse } or SnapshotPendingException:
