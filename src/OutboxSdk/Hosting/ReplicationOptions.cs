@@ -8,8 +8,11 @@ namespace OutboxSdk;
 public sealed class ReplicationOptions
 {
     /// <summary>
-    /// The logical replication slot; default <c>outbox_&lt;schema&gt;</c> folded to lower case with other characters
-    /// replaced by <c>_</c> (Postgres allows only <c>a-z</c>, <c>0-9</c> and <c>_</c> in slot names).
+    /// The logical replication slot. Slots are shared by every database of the cluster, so the default holds the database:
+    /// <c>outbox_&lt;schema&gt;_&lt;database&gt;_&lt;hash&gt;</c> folded to lower case with other characters replaced by
+    /// <c>_</c> (Postgres allows only <c>a-z</c>, <c>0-9</c> and <c>_</c> in slot names). An outbox that already streams
+    /// from a slot of this database under the default of earlier versions, <c>outbox_&lt;schema&gt;</c>, keeps it and
+    /// logs a warning asking to pin it here (docs/operations.md, "Several databases on one cluster").
     /// </summary>
     public string? SlotName { get; set; }
 

@@ -215,3 +215,26 @@ internal static partial class ObservabilityLog
         Message = "Outbox health check: the database of schema {Schema} is unreachable")]
     public static partial void HealthDatabaseUnreachable(ILogger logger, string schema, Exception exception);
 }
+
+internal static partial class TopologyLog
+{
+    [LoggerMessage(EventId = LogEvents.TopologyLegacySlotKept, Level = LogLevel.Warning,
+        Message = "Replication slot {Slot} of schema {Schema} has the default name of earlier versions, which is the same in every database of the cluster; it is kept so nothing it holds is lost. Pin it with OutboxOptions.Replication.SlotName = \"{Slot}\" (a second database with an outbox schema of the same name would collide with it), or move to the per-database default {NewSlot} of database {Database} as docs/operations.md describes")]
+    public static partial void LegacySlotKept(ILogger logger, string slot, string schema, string database, string newSlot);
+
+    [LoggerMessage(EventId = LogEvents.TopologyServerVersion, Level = LogLevel.Debug,
+        Message = "PostgreSQL server {Version} (server_version_num {VersionNum}); relay mode {Mode}")]
+    public static partial void ServerVersion(ILogger logger, string version, int versionNum, RelayMode mode);
+
+    [LoggerMessage(EventId = LogEvents.TopologyFailoverSlotUnavailable, Level = LogLevel.Information,
+        Message = "Replication slot {Slot} is created without failover: {Reason}")]
+    public static partial void FailoverSlotUnavailable(ILogger logger, string slot, string reason);
+
+    [LoggerMessage(EventId = LogEvents.TopologyPublisherOnly, Level = LogLevel.Information,
+        Message = "Publisher-only process (RunRelay = false) in Replication mode: no slot or publication is created or checked here and the change-feed tables are not read; slot {Slot} {SlotState}")]
+    public static partial void PublisherOnly(ILogger logger, string slot, string slotState);
+
+    [LoggerMessage(EventId = LogEvents.TopologyEntitiesExcluded, Level = LogLevel.Information,
+        Message = "[ChangeFeed] entities left out of this process (OutboxOptions.ChangeFeed.ExcludedEntities): {Entities}")]
+    public static partial void EntitiesExcluded(ILogger logger, string entities);
+}

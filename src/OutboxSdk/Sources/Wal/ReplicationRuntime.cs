@@ -12,7 +12,7 @@ internal sealed class ReplicationRuntime
         HandlerInvoker invoker, ReplicationState state, IChangeSink sink, TimeProvider time, ILoggerFactory? loggerFactory = null, IRelayHeartbeat? heartbeat = null)
     {
         Options = options.Value;
-        Names = ReplicationNames.For(Options);
+        _naming = state.Naming;
         Sink = sink;
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OutboxSdk.Replication");
         Context = new WalDeliveryContext(
@@ -29,7 +29,10 @@ internal sealed class ReplicationRuntime
 
     public OutboxOptions Options { get; }
 
-    public ReplicationNames Names { get; }
+    private readonly ReplicationNaming _naming;
+
+    /// <summary>The names, resolved at startup (<see cref="ReplicationNaming"/>).</summary>
+    public ReplicationNames Names => _naming.Names;
 
     public IChangeSink Sink { get; }
 

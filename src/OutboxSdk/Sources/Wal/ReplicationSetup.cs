@@ -98,12 +98,14 @@ internal static class ReplicationSetup
     {
         var slot = plan.Slot;
         var check = new NpgsqlCommand("""
-            SELECT s.plugin, s.database = current_database(), s.wal_status = 'lost'
+            SELECT s.plugin, s.database = current_database(), s.wal_status = 'lost', s.database::text, current_database()::text
             FROM pg_replication_slots s WHERE s.slot_name = $1
             """, connection) { Parameters = { new NpgsqlParameter<string> { TypedValue = slot } } };
         string? plugin = null;
         var sameDatabase = true;
         var lost = false;
+        string? slotDatabase = null;
+        var database = "";
         await using (check.ConfigureAwait(false))
         {
             var reader = await check.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -114,14 +116,18 @@ internal static class ReplicationSetup
                     plugin = reader.IsDBNull(0) ? "(physical)" : reader.GetString(0);
                     sameDatabase = !reader.IsDBNull(1) && reader.GetBoolean(1);
                     lost = !reader.IsDBNull(2) && reader.GetBoolean(2);
+                    slotDatabase = reader.IsDBNull(3) ? null : reader.GetString(3);
+                    database = reader.GetString(4);
                 }
             }
         }
 
-        if (plugin is not null && (plugin != "pgoutput" || !sameDatabase))
+        if (plugin is not null)
         {
-            throw new InvalidOperationException(
-                $"The replication slot '{slot}' exists but is not a pgoutput slot of this database (plugin {plugin}); set OutboxOptions.Replication.SlotName to a free name, or drop that slot if it is unused.");
+            if (SlotConflict(slot, plugin, sameDatabase, slotDatabase, database) is { } conflict)
+            {
+                throw new InvalidOperationException(conflict);
+            }
         }
 
         var position = await ReadGapBoundAsync(connection, sql, slot, cancellationToken).ConfigureAwait(false);
@@ -204,6 +210,30 @@ internal static class ReplicationSetup
         {
             SlotInstrumentation.Recreated(plan.Schema, slot, plan.WriteMode == OutboxWriteMode.LogicalMessage ? "lost" : gapFrom is not null ? "replayed" : "none");
         }
+    }
+
+    /// <summary>
+    /// Null when an existing slot named <paramref name="slot"/> can be this outbox's, else the error: a slot is an object of
+    /// the whole cluster, so the name may be taken by another database's slot, a physical slot or another plugin's.
+    /// </summary>
+    internal static string? SlotConflict(string slot, string plugin, bool sameDatabase, string? slotDatabase, string database)
+    {
+        if (slotDatabase is null)
+        {
+            return $"The replication slot '{slot}' exists but is a physical slot (a standby's), not a logical slot of database '{database}'; "
+                + "set OutboxOptions.Replication.SlotName to a free name.";
+        }
+
+        if (!sameDatabase)
+        {
+            return $"The replication slot '{slot}' exists but belongs to database '{slotDatabase}', not to '{database}': slot names are shared by "
+                + "every database of the cluster. Set OutboxOptions.Replication.SlotName to a name of its own for this database's outbox "
+                + "(leave the other database's slot alone: its relay streams from it).";
+        }
+
+        return plugin == "pgoutput" ? null
+            : $"The replication slot '{slot}' exists in database '{database}' but decodes with the plugin '{plugin}', not pgoutput; "
+                + "set OutboxOptions.Replication.SlotName to a free name, or drop that slot if nothing uses it.";
     }
 
     /// <summary>What becomes of the outbox messages written in the gap, for event 5103.</summary>
