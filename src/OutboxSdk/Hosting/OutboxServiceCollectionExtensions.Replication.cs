@@ -17,11 +17,12 @@ public static partial class OutboxServiceCollectionExtensions
         // where the engine starts (IChangeSink.InitializeAsync), not here.
         services.TryAddSingleton<IChangeSink>(static provider =>
         {
-            var entities = TypesOf(provider).Entities;
+            var options = provider.GetRequiredService<IOptions<OutboxOptions>>().Value;
+            var logger = (provider.GetService<Microsoft.Extensions.Logging.ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("OutboxSdk.ChangeFeed");
+            var entities = ChangeFeedExclusion.Apply(TypesOf(provider).Entities, options.ChangeFeed.ExcludedEntities, logger);
             return entities.Count == 0
                 ? NoChangeSink.Instance
-                : new ChangeFeedSink(entities, provider.GetRequiredService<IOptions<OutboxOptions>>().Value, provider.GetRequiredService<ReplicationNaming>(),
-                    (provider.GetService<Microsoft.Extensions.Logging.ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("OutboxSdk.ChangeFeed"));
+                : new ChangeFeedSink(entities, options, provider.GetRequiredService<ReplicationNaming>(), logger);
         });
         services.TryAddSingleton<ReplicationRuntime>();
 

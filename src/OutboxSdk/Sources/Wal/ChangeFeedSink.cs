@@ -40,6 +40,7 @@ internal sealed class ChangeFeedSink(IReadOnlyList<ChangeFeedEntityType> entitie
             await using (connection.ConfigureAwait(false))
             {
                 var router = await ChangeFeedRouter.CreateAsync(entities, connection, options.ChangeFeed, logger, cancellationToken).ConfigureAwait(false);
+                await ChangeFeedTables.RequireAsync(connection, router, cancellationToken).ConfigureAwait(false);
                 _database = connection.Database;
                 _router = router;
             }
