@@ -237,4 +237,8 @@ internal static partial class TopologyLog
     [LoggerMessage(EventId = LogEvents.TopologyEntitiesExcluded, Level = LogLevel.Information,
         Message = "[ChangeFeed] entities left out of this process (OutboxOptions.ChangeFeed.ExcludedEntities): {Entities}")]
     public static partial void EntitiesExcluded(ILogger logger, string entities);
+
+    [LoggerMessage(EventId = LogEvents.TopologyQueuedDelivered, Level = LogLevel.Information,
+        Message = "Replication slot {Slot} was created after {Count} message(s) had been published (they waited in the Notify queue): delivered them from the new slot's snapshot; the stream goes on after them")]
+    public static partial void QueuedDelivered(ILogger logger, string slot, int count);
 }

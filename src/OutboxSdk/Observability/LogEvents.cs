@@ -130,4 +130,5 @@ internal static class LogEvents
     public const int TopologyFailoverSlotUnavailable = 5202;
     public const int TopologyPublisherOnly = 5203;
     public const int TopologyEntitiesExcluded = 5204;
+    public const int TopologyQueuedDelivered = 5205;
 }

@@ -37,11 +37,14 @@ internal static class ReplicationSetup
             await PgCommand.ExecuteAsync(connection, "SELECT pg_advisory_lock(hashtextextended($1, 0))", cancellationToken, sql.SetupLockKey).ConfigureAwait(false);
             try
             {
-                await DisableNotifyQueueAsync(connection, names.Schema, logger, cancellationToken).ConfigureAwait(false);
+                var pending = await DisableNotifyQueueAsync(connection, names.Schema, logger, cancellationToken).ConfigureAwait(false);
                 List<(string Schema, string Table)> tables = [(names.Schema, "messages"), .. changeTables];
                 await PublicationSetup.EnsureAsync(connection, names.Publication, tables, logger, cancellationToken).ConfigureAwait(false);
-                var slot = new SlotPlan(names.Schema, names.Slot, snapshotMode, TablesDue: changeTables.Count > 0 && snapshotMode != SnapshotMode.Never, writeMode);
-                await EnsureSlotAsync(connection, sql, slot, createWithSnapshot, logger, cancellationToken).ConfigureAwait(false);
+                var slot = new SlotPlan(names.Schema, names.Slot, snapshotMode, TablesDue: changeTables.Count > 0 && snapshotMode != SnapshotMode.Never, writeMode, Queued: pending > 0);
+                if (!await EnsureSlotAsync(connection, sql, slot, createWithSnapshot, logger, cancellationToken).ConfigureAwait(false) && pending > 0)
+                {
+                    WalLog.NotifyQueueNotEmpty(logger, pending, names.Schema);
+                }
             }
             finally
             {
@@ -51,10 +54,11 @@ internal static class ReplicationSetup
     }
 
     /// <summary>
-    /// Turns the Notify relay's enqueue trigger off: in this mode nothing drains <c>pending</c>. Messages the
-    /// Notify relay queued before and has not delivered stay there (they precede the slot): said, not dropped.
+    /// Turns the Notify relay's enqueue trigger off: in this mode nothing drains <c>pending</c> but the slot's first
+    /// creation, which delivers what it holds (published before the slot existed). Returns how many messages it holds
+    /// (0 when this role may not read it).
     /// </summary>
-    private static async Task DisableNotifyQueueAsync(NpgsqlConnection connection, string schema, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<long> DisableNotifyQueueAsync(NpgsqlConnection connection, string schema, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
@@ -71,14 +75,12 @@ internal static class ReplicationSetup
 
         try
         {
-            if (await RelayQueueSwitch.PendingAsync(connection, schema, cancellationToken).ConfigureAwait(false) is > 0 and var pending)
-            {
-                WalLog.NotifyQueueNotEmpty(logger, pending, schema);
-            }
+            return await RelayQueueSwitch.PendingAsync(connection, schema, cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {
             // A role that may not read the Notify relay's queue has no business with it: nothing to report.
+            return 0;
         }
     }
 
@@ -93,7 +95,8 @@ internal static class ReplicationSetup
         }
     }
 
-    private static async Task EnsureSlotAsync(NpgsqlConnection connection, ReplicationSql sql, SlotPlan plan,
+    /// <returns>Whether the Notify queue's messages were delivered (a new slot with no gap of its own, <see cref="GapReplay.DeliverQueuedAsync"/>).</returns>
+    private static async Task<bool> EnsureSlotAsync(NpgsqlConnection connection, ReplicationSql sql, SlotPlan plan,
         Func<string, DateTime?, CancellationToken, Task>? createWithSnapshot, ILogger logger, CancellationToken cancellationToken)
     {
         var slot = plan.Slot;
@@ -140,7 +143,7 @@ internal static class ReplicationSetup
             WalLog.SlotLost(logger, slot, "its initial snapshot did not complete; dropping it and creating it again with a new snapshot");
             await PgCommand.ExecuteAsync(connection, "SELECT pg_drop_replication_slot($1)", cancellationToken, slot).ConfigureAwait(false);
             await createWithSnapshot(slot, gap, cancellationToken).ConfigureAwait(false);
-            return;
+            return gap is null;
         }
 
         if (plugin is not null && !lost)
@@ -151,7 +154,7 @@ internal static class ReplicationSetup
                 await ResetPositionAsync(connection, sql, slot, snapshotDone: true, cancellationToken).ConfigureAwait(false);
             }
 
-            return;
+            return false;
         }
 
         var keepSize = plugin is not null || known ? await PgCommand.ScalarAsync(connection, "SELECT current_setting('max_slot_wal_keep_size')", cancellationToken).ConfigureAwait(false) : null;
@@ -169,7 +172,7 @@ internal static class ReplicationSetup
         // Only a slot we processed from has a gap of ours (a DBA's slot never started is simply replaced). The messages
         // table is read in both write modes: in LogicalMessage mode it holds only replayed dead letters.
         var gapFrom = position?.Bound;
-        var viaSnapshot = plan.TablesDue || gapFrom is not null;
+        var viaSnapshot = plan.TablesDue || gapFrom is not null || plan.Queued;
         if ((plugin is not null || known) && viaSnapshot && createWithSnapshot is null)
         {
             // A publisher-only process: the recovery delivers messages and rows, which is the relay's to do. Creating
@@ -195,9 +198,11 @@ internal static class ReplicationSetup
             WalLog.SlotLost(logger, slot, "creating a new one (SnapshotMode.WhenNeeded)");
         }
 
+        var queuedDelivered = false;
         if (viaSnapshot && createWithSnapshot is not null)
         {
             await createWithSnapshot(slot, gapFrom, cancellationToken).ConfigureAwait(false);
+            queuedDelivered = gapFrom is null;
         }
         else
         {
@@ -210,6 +215,8 @@ internal static class ReplicationSetup
         {
             SlotInstrumentation.Recreated(plan.Schema, slot, plan.WriteMode == OutboxWriteMode.LogicalMessage ? "lost" : gapFrom is not null ? "replayed" : "none");
         }
+
+        return queuedDelivered;
     }
 
     /// <summary>
@@ -278,8 +285,11 @@ internal static class ReplicationSetup
 
 }
 
-/// <summary>What the setup is asked for: the outbox schema, the slot, the snapshot mode, whether change-feed tables are to be snapshotted, and the write mode.</summary>
-internal sealed record SlotPlan(string Schema, string Slot, SnapshotMode Mode, bool TablesDue, OutboxWriteMode WriteMode);
+/// <summary>
+/// What the setup is asked for: the outbox schema, the slot, the snapshot mode, whether change-feed tables are to be
+/// snapshotted, the write mode, and whether the Notify queue holds messages (delivered when the slot is created).
+/// </summary>
+internal sealed record SlotPlan(string Schema, string Slot, SnapshotMode Mode, bool TablesDue, OutboxWriteMode WriteMode, bool Queued = false);
 
 /// <summary>
 /// A slot's position row, as a gap's lower bound: its last processed commit time (or its last reset when it processed

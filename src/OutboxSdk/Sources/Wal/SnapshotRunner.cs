@@ -13,8 +13,9 @@ namespace OutboxSdk.Sources.Wal;
 /// change feed reads every table's rows in it. They are delivered as <c>read</c> events at positions (0, n), below
 /// every streamed event, and the completion is recorded; streaming then starts at the consistent point, so there is
 /// no gap and no duplicate. After a lost slot (SnapshotMode.WhenNeeded) the outbox rows of its gap in the messages
-/// table are delivered first, from the same snapshot (<see cref="GapReplay"/>). An interrupted snapshot is redone from the
-/// start with a new slot (see <see cref="ReplicationSetup"/>).
+/// table are delivered first, from the same snapshot (<see cref="GapReplay"/>); on a slot's first creation, the messages
+/// the Notify queue holds (published before the slot existed). An interrupted snapshot is redone from the start with a
+/// new slot (see <see cref="ReplicationSetup"/>).
 /// </summary>
 internal sealed class SnapshotRunner(WalDeliveryContext context, IChangeSink sink, ReplicationConnectionFactory connections)
 {
@@ -53,10 +54,10 @@ internal sealed class SnapshotRunner(WalDeliveryContext context, IChangeSink sin
                         var now = DateTime.UtcNow;
                         var taken = await SnapshotTimeAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                         var ordinal = 0;
-                        if (gapFrom is { } lastCommit)
-                        {
-                            ordinal = await GapReplay.DeliverAsync(context, connection, transaction, delivery, lastCommit, ordinal, cancellationToken).ConfigureAwait(false);
-                        }
+                        var dequeue = new List<long>();
+                        ordinal = gapFrom is { } lastCommit
+                            ? await GapReplay.DeliverAsync(context, connection, transaction, delivery, lastCommit, ordinal, cancellationToken).ConfigureAwait(false)
+                            : await GapReplay.DeliverQueuedAsync(context, connection, transaction, delivery, ordinal, dequeue, cancellationToken).ConfigureAwait(false);
 
                         var rows = 0;
                         var tables = context.Options.Replication.SnapshotMode == SnapshotMode.Never
@@ -80,6 +81,10 @@ internal sealed class SnapshotRunner(WalDeliveryContext context, IChangeSink sin
                         await delivery.FlushAsync(cancellationToken).ConfigureAwait(false);
                         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                         await ExecuteAsync(context.Sql.CompleteSnapshot, cancellationToken, slot, taken).ConfigureAwait(false);
+                        if (dequeue.Count > 0)
+                        {
+                            await ExecuteAsync(context.Sql.DequeueDelivered, cancellationToken, dequeue.ToArray()).ConfigureAwait(false);
+                        }
                         WalLog.SnapshotDelivered(context.Logger, slot, rows);
                     }
                 }
