@@ -80,6 +80,14 @@ public sealed class ReplicationOptions
     /// reports Degraded and a warning is logged (docs/operations.md). Default 1 GiB.
     /// </summary>
     public long RetainedWalWarningBytes { get; set; } = 1L << 30;
+
+    /// <summary>
+    /// Whether the slot is created as a failover slot when the server offers it (PostgreSQL 17+): a standby with
+    /// <c>sync_replication_slots = on</c> keeps a synchronised copy, so after a failover (Patroni, a managed service's)
+    /// the relay resumes from it on the new primary instead of finding no slot. Ignored below 17. Default true; set
+    /// false where standbys should not carry the slot (docs/operations.md, "Postgres versions and HA").
+    /// </summary>
+    public bool FailoverSlot { get; set; } = true;
 }
 
 /// <summary>When the Replication relay delivers the existing rows of change-feed tables before streaming.</summary>

@@ -51,7 +51,7 @@ internal sealed class ReplicationRuntime
         try
         {
             await ReplicationSetup.EnsureAsync(Context.DataSource, Names, Options.Replication.SnapshotMode, Options.Replication.WriteMode, Sink.Tables,
-                new SnapshotRunner(Context, Sink, Connections).CreateSlotAndDeliverAsync, Logger, cancellationToken).ConfigureAwait(false);
+                new SnapshotRunner(Context, Sink, Connections).CreateSlotAndDeliverAsync, Logger, cancellationToken, Options.Replication.FailoverSlot).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {

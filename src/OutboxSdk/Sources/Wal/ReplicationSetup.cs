@@ -2,6 +2,7 @@ using OutboxSdk.Delivery;
 using OutboxSdk.Operations;
 using OutboxSdk.Migrations;
 using OutboxSdk.Internal;
+using OutboxSdk.Hosting;
 
 namespace OutboxSdk.Sources.Wal;
 
@@ -26,7 +27,8 @@ internal static class ReplicationSetup
     // argument: the last commit time the lost slot's stream processed, or null). It is used instead of
     // pg_create_logical_replication_slot when either is due.
     public static async Task EnsureAsync(NpgsqlDataSource dataSource, ReplicationNames names, SnapshotMode snapshotMode, OutboxWriteMode writeMode,
-        IReadOnlyList<(string Schema, string Table)> changeTables, Func<string, DateTime?, CancellationToken, Task>? createWithSnapshot, ILogger logger, CancellationToken cancellationToken)
+        IReadOnlyList<(string Schema, string Table)> changeTables, Func<string, DateTime?, CancellationToken, Task>? createWithSnapshot, ILogger logger, CancellationToken cancellationToken,
+        bool failoverSlot = false)
     {
         var sql = new ReplicationSql(names.Schema);
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -40,7 +42,7 @@ internal static class ReplicationSetup
                 var pending = await DisableNotifyQueueAsync(connection, names.Schema, logger, cancellationToken).ConfigureAwait(false);
                 List<(string Schema, string Table)> tables = [(names.Schema, "messages"), .. changeTables];
                 await PublicationSetup.EnsureAsync(connection, names.Publication, tables, logger, cancellationToken).ConfigureAwait(false);
-                var slot = new SlotPlan(names.Schema, names.Slot, snapshotMode, TablesDue: changeTables.Count > 0 && snapshotMode != SnapshotMode.Never, writeMode, Queued: pending > 0);
+                var slot = new SlotPlan(names.Schema, names.Slot, snapshotMode, TablesDue: changeTables.Count > 0 && snapshotMode != SnapshotMode.Never, writeMode, Queued: pending > 0, Failover: failoverSlot);
                 if (!await EnsureSlotAsync(connection, sql, slot, createWithSnapshot, logger, cancellationToken).ConfigureAwait(false) && pending > 0)
                 {
                     WalLog.NotifyQueueNotEmpty(logger, pending, names.Schema);
@@ -206,7 +208,14 @@ internal static class ReplicationSetup
         }
         else
         {
-            var lsn = await PgCommand.ScalarAsync(connection, "SELECT lsn::text FROM pg_create_logical_replication_slot($1, 'pgoutput')", cancellationToken, slot).ConfigureAwait(false);
+            var (version, versionText) = await PostgresVersions.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
+            var (create, failover) = PostgresVersions.CreateSlotSql(version, plan.Failover);
+            var lsn = await PgCommand.ScalarAsync(connection, create, cancellationToken, slot).ConfigureAwait(false);
+            if (plan.Failover && !failover)
+            {
+                TopologyLog.FailoverSlotUnavailable(logger, slot, $"the server is PostgreSQL {versionText}; failover slots need {PostgresVersions.FailoverSlots}+");
+            }
+
             await ResetPositionAsync(connection, sql, slot, snapshotDone: true, cancellationToken).ConfigureAwait(false);
             WalLog.SlotCreated(logger, slot, lsn?.ToString() ?? "?");
         }
@@ -289,7 +298,7 @@ internal static class ReplicationSetup
 /// What the setup is asked for: the outbox schema, the slot, the snapshot mode, whether change-feed tables are to be
 /// snapshotted, the write mode, and whether the Notify queue holds messages (delivered when the slot is created).
 /// </summary>
-internal sealed record SlotPlan(string Schema, string Slot, SnapshotMode Mode, bool TablesDue, OutboxWriteMode WriteMode, bool Queued = false);
+internal sealed record SlotPlan(string Schema, string Slot, SnapshotMode Mode, bool TablesDue, OutboxWriteMode WriteMode, bool Queued = false, bool Failover = false);
 
 /// <summary>
 /// A slot's position row, as a gap's lower bound: its last processed commit time (or its last reset when it processed
