@@ -222,7 +222,7 @@ internal static partial class TopologyLog
         Message = "Replication slot {Slot} of schema {Schema} has the default name of earlier versions, which is the same in every database of the cluster; it is kept so nothing it holds is lost. Pin it with OutboxOptions.Replication.SlotName = \"{Slot}\" (a second database with an outbox schema of the same name would collide with it), or move to the per-database default {NewSlot} of database {Database} as docs/operations.md describes")]
     public static partial void LegacySlotKept(ILogger logger, string slot, string schema, string database, string newSlot);
 
-    [LoggerMessage(EventId = LogEvents.TopologyServerVersion, Level = LogLevel.Debug,
+    [LoggerMessage(EventId = LogEvents.TopologyServerVersion, Level = LogLevel.Information,
         Message = "PostgreSQL server {Version} (server_version_num {VersionNum}); relay mode {Mode}")]
     public static partial void ServerVersion(ILogger logger, string version, int versionNum, RelayMode mode);
 

@@ -25,7 +25,7 @@ public sealed class CliTests(PostgresFixture fixture)
         var status = Run("status", "--connection", fixture.Postgres.ConnectionString, "--schema", outbox.Schema);
         Assert.Equal(0, status.Exit);
         Assert.Contains("replication slots (1):", status.Out, StringComparison.Ordinal);
-        var line = status.Out.Split('\n').Single(l => l.Contains(outbox.Slot, StringComparison.Ordinal));
+        var line = status.Out.Split('\n').Single(l => l.StartsWith("  " + outbox.Slot, StringComparison.Ordinal));
         Assert.Contains($"pgoutput  active pid {pid}  confirmed ", line, StringComparison.Ordinal);
         Assert.Contains(" lag ", line, StringComparison.Ordinal);
         Assert.Contains(" retained ", line, StringComparison.Ordinal);

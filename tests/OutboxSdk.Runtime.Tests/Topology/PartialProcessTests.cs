@@ -40,6 +40,7 @@ public sealed class PartialProcessTests(PostgresFixture fixture)
     public async Task A_relay_whose_entity_schema_is_missing_names_the_entity_the_schema_and_the_fix()
     {
         await using var outbox = new TopologyOutbox(fixture.Postgres);
+        await fixture.ExecuteAsync("DROP SCHEMA IF EXISTS topo_shop CASCADE");
 
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => outbox.StartAsync(entities: true));
 
@@ -53,13 +54,19 @@ public sealed class PartialProcessTests(PostgresFixture fixture)
     {
         await using var outbox = new TopologyOutbox(fixture.Postgres);
         await fixture.ExecuteAsync("CREATE SCHEMA IF NOT EXISTS topo_shop");
+        try
+        {
+            var e = await Assert.ThrowsAsync<InvalidOperationException>(() => outbox.StartAsync(entities: true));
+            Assert.Contains("its table \"topo_shop\".\"orders\" does not exist in database 'postgres'", e.Message, StringComparison.Ordinal);
 
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => outbox.StartAsync(entities: true));
-        Assert.Contains("its table \"topo_shop\".\"orders\" does not exist in database 'postgres'", e.Message, StringComparison.Ordinal);
-
-        var (relay, seen) = await outbox.StartAsync(entities: true, configure: o => o.ChangeFeed.ExcludedEntities.Add("topo_shop.orders"));
-        await outbox.PublishAsync(relay, "k", 0, 1);
-        await seen.WaitUntilAsync(r => r.Seen.Count >= 1);
+            var (relay, seen) = await outbox.StartAsync(entities: true, configure: o => o.ChangeFeed.ExcludedEntities.Add("topo_shop.orders"));
+            await outbox.PublishAsync(relay, "k", 0, 1);
+            await seen.WaitUntilAsync(r => r.Seen.Count >= 1);
+        }
+        finally
+        {
+            await fixture.ExecuteAsync("DROP SCHEMA IF EXISTS topo_shop CASCADE");
+        }
     }
 
     [Fact]

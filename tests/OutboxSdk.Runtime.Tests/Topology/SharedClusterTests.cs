@@ -69,13 +69,14 @@ public sealed class SharedClusterTests(PostgresFixture fixture)
             await using (var first = new TopologyOutbox(fixture.Postgres, a))
             await using (var second = new TopologyOutbox(fixture.Postgres, b))
             {
-                await first.StartAsync(configure: o => o.Replication.SlotName = slot);
+                var (relayA, _) = await first.StartAsync(configure: o => o.Replication.SlotName = slot);
 
                 var e = await Assert.ThrowsAsync<InvalidOperationException>(() => second.StartAsync(configure: o => o.Replication.SlotName = slot));
 
                 Assert.Contains($"The replication slot '{slot}' exists but belongs to database '{a}', not to '{b}'", e.Message, StringComparison.Ordinal);
                 Assert.Contains("Set OutboxOptions.Replication.SlotName to a name of its own", e.Message, StringComparison.Ordinal);
                 Assert.DoesNotContain("plugin", e.Message, StringComparison.Ordinal);
+                await first.StopAsync(relayA);
                 await first.DropSlotAsync(slot);
             }
         }
@@ -95,6 +96,7 @@ public sealed class SharedClusterTests(PostgresFixture fixture)
         var (old, oldSeen) = await outbox.StartAsync(configure: o => o.Replication.SlotName = legacy);
         await outbox.PublishAsync(old, "k", 0, 1);
         await oldSeen.WaitUntilAsync(r => r.Seen.Count >= 1);
+        await oldSeen.WaitUntilAsync(async () => await outbox.ScalarAsync<long>("SELECT count(*) FROM replication_positions WHERE commit_lsn > '0/0'") > 0); // durable
         await outbox.StopAsync(old);
         var (publisher, _) = await outbox.StartAsync(runRelay: false);
         await outbox.PublishAsync(publisher, "k", 1, 2); // while no relay runs: owed by the old slot
