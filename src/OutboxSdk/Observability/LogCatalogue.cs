@@ -100,8 +100,6 @@ internal static partial class WalLog
     [LoggerMessage(LogEvents.WalSnapshotDelivered, LogLevel.Information, "Initial snapshot of slot {Slot}: {Count} row(s) delivered")]
     public static partial void SnapshotDelivered(ILogger logger, string slot, long count);
 
-    [LoggerMessage(LogEvents.WalPublisherBeforeSlot, LogLevel.Warning, "Replication slot {Slot} does not exist yet and this publisher-only process does not create it ({Reason}): messages published before the relay creates it are not delivered; start the relay first")]
-    public static partial void PublisherBeforeSlot(ILogger logger, string slot, string reason);
 
     // 5090-5099: the Notify relay's queue while in Replication mode (kept apart from the engine's own ids).
     [LoggerMessage(LogEvents.WalQueueTriggerDisabled, LogLevel.Information, "Disabled the Notify relay's enqueue trigger on {Count} table(s) of schema {Schema}: in Replication mode nothing drains its queue")]
@@ -135,8 +133,6 @@ internal static partial class OperationsLog
     [LoggerMessage(LogEvents.SlotGapDelivered, LogLevel.Warning, "Replication slot {Slot}: delivered {Count} outbox messages of the gap from the messages table (rows created since {From:O}, read in the new slot's snapshot); the stream goes on after them")]
     public static partial void GapDelivered(ILogger logger, string slot, int count, DateTime from);
 
-    [LoggerMessage(LogEvents.SlotPublisherLeavesLostSlot, LogLevel.Warning, "Replication slot {Slot} is lost; this publisher-only process publishes on and leaves the slot to the relay: {Reason}")]
-    public static partial void PublisherLeavesLostSlot(ILogger logger, string slot, string reason);
 }
 
 /// <summary>Logging of migrations and schema registration (event ids 1100-1119).</summary>

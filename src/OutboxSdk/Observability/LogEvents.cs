@@ -110,7 +110,7 @@ internal static class LogEvents
     public const int WalSpilled = 5013;
     public const int WalSlotLost = 5014;
     public const int WalSnapshotDelivered = 5015;
-    public const int WalPublisherBeforeSlot = 5016;
+    // 5016 (a publisher-only process found no slot) is retired: such a process no longer looks at slots (5203).
     public const int WalQueueTriggerDisabled = 5090;
     public const int WalNotifyQueueNotEmpty = 5091;
     public const int WalQueueTriggerNotDisabled = 5092;
@@ -122,7 +122,7 @@ internal static class LogEvents
     public const int SlotLostRecovering = 5103;
     public const int SlotSampleFailed = 5104;
     public const int SlotGapDelivered = 5105;
-    public const int SlotPublisherLeavesLostSlot = 5106;
+    // 5106 (a publisher-only process left a lost slot to the relay) is retired with it.
 
     // 5200-5299: deployment topology (TopologyLog)
     public const int TopologyLegacySlotKept = 5200;

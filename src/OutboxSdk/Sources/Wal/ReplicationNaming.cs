@@ -73,7 +73,8 @@ internal sealed class ReplicationNaming(OutboxOptions options, ILogger? logger =
         var positions = OutboxSchema.QuoteIdentifier(options.Schema) + ".\"replication_positions\"";
         // Whether each name is ours here: a slot of this database by that name, or a position row (a slot that streamed
         // for this outbox, maybe lost since). The positions table exists once the migrations ran.
-        var tracked = (bool)(await PgCommand.ScalarAsync(connection, "SELECT to_regclass($1) IS NOT NULL", cancellationToken, positions).ConfigureAwait(false))!;
+        // A publisher role may not read it (docs/security.md): then only the slots tell.
+        var tracked = (bool)(await PgCommand.ScalarAsync(connection, "SELECT to_regclass($1) IS NOT NULL AND has_table_privilege(to_regclass($1), 'SELECT')", cancellationToken, positions).ConfigureAwait(false))!;
         var sql = $"""
             SELECT n.name, EXISTS (SELECT 1 FROM pg_replication_slots s WHERE s.slot_name = n.name AND s.database = current_database())
                 {(tracked ? $"OR EXISTS (SELECT 1 FROM {positions} p WHERE p.\"slot\" = n.name)" : "")}
