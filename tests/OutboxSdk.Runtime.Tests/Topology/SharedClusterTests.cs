@@ -111,4 +111,17 @@ public sealed class SharedClusterTests(PostgresFixture fixture)
         var status = await OutboxStatus.ReadAsync(outbox.DataSource, outbox.Schema);
         Assert.Equal(legacy, status.Replication!.Slot);
     }
+
+    [Theory]
+    [InlineData("test_decoding", true, "shop", "decodes with the plugin 'test_decoding', not pgoutput")]
+    [InlineData("(physical)", false, null, "is a physical slot (a standby's), not a logical slot of database 'shop'")]
+    public void A_slot_of_this_name_that_cannot_be_the_outbox_s_says_what_it_is(string plugin, bool sameDatabase, string? slotDatabase, string expected)
+    {
+        var error = ReplicationSetup.SlotConflict("s", plugin, sameDatabase, slotDatabase, "shop");
+
+        Assert.NotNull(error);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.Contains("SlotName", error, StringComparison.Ordinal);
+        Assert.Null(ReplicationSetup.SlotConflict("s", "pgoutput", true, "shop", "shop"));
+    }
 }
