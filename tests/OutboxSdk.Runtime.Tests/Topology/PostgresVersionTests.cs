@@ -49,7 +49,7 @@ public sealed class PostgresVersionTests(PostgresFixture fixture)
     }
 
     [Fact]
-    public async Task On_15_a_relay_starts_creates_a_plain_slot_and_says_failover_slots_need_17()
+    public async Task On_15_a_relay_creates_its_slot_and_says_failover_slots_need_17()
     {
         Assert.Equal(15, await fixture.ScalarAsync<int>("SELECT current_setting('server_version_num')::int / 10000"));
         await using var outbox = new TopologyOutbox(fixture.Postgres);

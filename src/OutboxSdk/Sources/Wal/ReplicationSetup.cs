@@ -39,11 +39,21 @@ internal static class ReplicationSetup
             await PgCommand.ExecuteAsync(connection, "SELECT pg_advisory_lock(hashtextextended($1, 0))", cancellationToken, sql.SetupLockKey).ConfigureAwait(false);
             try
             {
-                var pending = await DisableNotifyQueueAsync(connection, names.Schema, logger, cancellationToken).ConfigureAwait(false);
                 List<(string Schema, string Table)> tables = [(names.Schema, "messages"), .. changeTables];
                 await PublicationSetup.EnsureAsync(connection, names.Publication, tables, logger, cancellationToken).ConfigureAwait(false);
-                var slot = new SlotPlan(names.Schema, names.Slot, snapshotMode, TablesDue: changeTables.Count > 0 && snapshotMode != SnapshotMode.Never, writeMode, Queued: pending > 0, Failover: failoverSlot);
-                if (!await EnsureSlotAsync(connection, sql, slot, createWithSnapshot, logger, cancellationToken).ConfigureAwait(false) && pending > 0)
+                // The queue is turned off only once the slot exists: a message committed in between would be in neither.
+                // While it is on, a new slot is created with a snapshot, which delivers what the queue holds at the
+                // slot's start; what is queued after that start is in the slot's stream.
+                var (queueOn, pending) = await ReadNotifyQueueAsync(connection, names.Schema, cancellationToken).ConfigureAwait(false);
+                var slot = new SlotPlan(names.Schema, names.Slot, snapshotMode, TablesDue: changeTables.Count > 0 && snapshotMode != SnapshotMode.Never, writeMode,
+                    Queued: queueOn || pending > 0, Failover: failoverSlot);
+                var queueDelivered = await EnsureSlotAsync(connection, sql, slot, createWithSnapshot, logger, cancellationToken).ConfigureAwait(false);
+                await DisableNotifyQueueAsync(connection, names.Schema, logger, cancellationToken).ConfigureAwait(false);
+                if (queueDelivered)
+                {
+                    await ClearNotifyQueueAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+                }
+                else if (pending > 0)
                 {
                     WalLog.NotifyQueueNotEmpty(logger, pending, names.Schema);
                 }
@@ -55,12 +65,42 @@ internal static class ReplicationSetup
         }
     }
 
+    /// <summary>Whether the Notify queue's trigger is on, and how many messages the queue holds (0 when this role may not read it).</summary>
+    private static async Task<(bool On, long Pending)> ReadNotifyQueueAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken)
+    {
+        var on = await RelayQueueSwitch.EnabledAsync(connection, schema, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return (on, await RelayQueueSwitch.PendingAsync(connection, schema, cancellationToken).ConfigureAwait(false));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            // A role that may not read the Notify relay's queue has no business with it: nothing to report.
+            return (on, 0);
+        }
+    }
+
     /// <summary>
-    /// Turns the Notify relay's enqueue trigger off: in this mode nothing drains <c>pending</c> but the slot's first
-    /// creation, which delivers what it holds (published before the slot existed). Returns how many messages it holds
-    /// (0 when this role may not read it).
+    /// After a new slot's snapshot delivered the queue (and the trigger is off): what is left in it was queued after the
+    /// slot's start, so it is in the slot's stream, or was dead-lettered; the Notify relay must not deliver it again.
     /// </summary>
-    private static async Task<long> DisableNotifyQueueAsync(NpgsqlConnection connection, string schema, ILogger logger, CancellationToken cancellationToken)
+    private static async Task ClearNotifyQueueAsync(NpgsqlConnection connection, ReplicationSql sql, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PgCommand.ExecuteAsync(connection, sql.ClearQueue, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            // As above: a role without the queue leaves it to its owner.
+        }
+    }
+
+    /// <summary>
+    /// Turns the Notify relay's enqueue trigger off: in this mode nothing drains <c>pending</c> but a new slot's
+    /// snapshot, which delivers what it holds (published before the slot existed).
+    /// </summary>
+    private static async Task DisableNotifyQueueAsync(NpgsqlConnection connection, string schema, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
@@ -73,16 +113,6 @@ internal static class ReplicationSetup
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {
             WalLog.QueueTriggerNotDisabled(logger, schema, e.MessageText);
-        }
-
-        try
-        {
-            return await RelayQueueSwitch.PendingAsync(connection, schema, cancellationToken).ConfigureAwait(false);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
-        {
-            // A role that may not read the Notify relay's queue has no business with it: nothing to report.
-            return 0;
         }
     }
 

@@ -37,6 +37,7 @@ internal sealed class ReplicationSql
         GapMessagesByCommitTimestamp = GapMessagesSql(s, byCommitTimestamp: true);
         QueuedMessages = OutboxRowsSql(s, $"""{s}."pending" q JOIN {s}."messages" m ON m."id" = q."id" AND m."created_at" = q."created_at" """, "true", "NULL::timestamptz");
         DequeueDelivered = $"""DELETE FROM {s}."pending" WHERE "id" = ANY($1)""";
+        ClearQueue = $"""DELETE FROM {s}."pending" """;
 
         // $2 is when the snapshot was taken: the new stream holds what committed after it, so that is where a gap of
         // this slot would start (and where the backlog probe counts from) until the stream processes a commit.
@@ -81,6 +82,9 @@ internal sealed class ReplicationSql
 
     /// <summary>($1 bigint[]) removes delivered messages from the Notify relay's queue.</summary>
     public string DequeueDelivered { get; }
+
+    /// <summary>Empties the Notify relay's queue (after a new slot's snapshot delivered it and the trigger is off).</summary>
+    public string ClearQueue { get; }
 
     /// <summary>Rows written after the last processed commit, and the oldest one's age ($1 the slot).</summary>
     public string Backlog { get; }
