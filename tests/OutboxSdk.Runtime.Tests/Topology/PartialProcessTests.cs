@@ -37,6 +37,34 @@ public sealed class PartialProcessTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task Messages_published_while_the_first_relay_sets_up_are_delivered_once_each()
+    {
+        await using var outbox = new TopologyOutbox(fixture.Postgres);
+        var (publisher, _) = await outbox.StartAsync(runRelay: false);
+        using var stop = new CancellationTokenSource();
+        var published = 0;
+        var publishing = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await outbox.PublishAsync(publisher, "race", published, 1); // one transaction each, around the slot's creation
+                published++;
+            }
+        });
+        await Task.Delay(300);
+
+        var (_, seen) = await outbox.StartAsync();
+        await Task.Delay(300);
+        await stop.CancelAsync();
+        await publishing;
+        await seen.WaitUntilAsync(r => r.Seen.Count >= published);
+        await Task.Delay(500); // room for a duplicate to show
+
+        Assert.Equal(Enumerable.Range(0, published).Select(i => $"race/{i}"), seen.Seen);
+        Assert.Equal(0L, await outbox.ScalarAsync<long>("SELECT count(*) FROM pending"));
+    }
+
+    [Fact]
     public async Task A_relay_whose_entity_schema_is_missing_names_the_entity_the_schema_and_the_fix()
     {
         await using var outbox = new TopologyOutbox(fixture.Postgres);
