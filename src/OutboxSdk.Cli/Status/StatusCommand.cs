@@ -22,28 +22,40 @@ internal static class StatusCommand
             HelpName = "name",
             DefaultValueFactory = _ => OutboxSchema.DefaultSchema,
         };
-        var command = new Command("status", "Show an outbox's backlog, dead letters, partitions, registered schemas and replication slots.")
+        var mode = new Option<string>("--mode")
         {
-            connection, schema,
+            Description = "The relay mode whose backlog to show: auto (default: Replication when the Notify queue's trigger is off, as the Replication relay leaves it), notify or replication.",
+            HelpName = "auto|notify|replication",
+            DefaultValueFactory = _ => "auto",
+        };
+        mode.AcceptOnlyFromAmong("auto", "notify", "replication");
+        var command = new Command("status", "Show an outbox's backlog (the Notify queue's, or the replication slot's lag), dead letters, partitions, registered schemas and replication slots.")
+        {
+            connection, schema, mode,
         };
         command.SetAction(result =>
         {
             var stdout = result.InvocationConfiguration.Output;
             var exitCode = CliErrors.Run(result.InvocationConfiguration.Error,
-                () => Run(result.GetValue(connection)!, result.GetValue(schema) ?? OutboxSchema.DefaultSchema, stdout));
+                () => Run(result.GetValue(connection)!, result.GetValue(schema) ?? OutboxSchema.DefaultSchema, result.GetValue(mode) switch
+                {
+                    "notify" => RelayMode.Notify,
+                    "replication" => RelayMode.Replication,
+                    _ => null,
+                }, stdout));
             stdout.Flush();
             return exitCode;
         });
         return command;
     }
 
-    private static int Run(string connectionString, string schema, TextWriter stdout)
+    private static int Run(string connectionString, string schema, RelayMode? mode, TextWriter stdout)
     {
         OutboxStatus status;
         try
         {
             using var dataSource = NpgsqlDataSource.Create(connectionString);
-            status = OutboxStatus.ReadAsync(dataSource, schema).GetAwaiter().GetResult();
+            status = OutboxStatus.ReadAsync(dataSource, schema, mode, CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is NpgsqlException or ArgumentException or TimeoutException)
         {

@@ -11,7 +11,20 @@ internal static class StatusFormatter
     {
         var c = CultureInfo.InvariantCulture;
         output.Write($"schema: {status.Schema}\n");
-        output.Write(string.Format(c, "backlog: {0} undelivered, oldest {1:0.###} s\n", status.Backlog, status.BacklogAge.TotalSeconds));
+        if (status.Replication is { } replication)
+        {
+            // The Notify queue is not written in this mode: the backlog is what the slot owes.
+            output.Write($"mode: Replication (slot {replication.Slot})\n");
+            output.Write(string.Format(c, "backlog: slot lag {0}; {1} outbox message(s) after the last processed commit ({2}), oldest {3:0.###} s\n",
+                SlotsFormatter.Bytes(replication.LagBytes), replication.Messages, Instant(replication.LastProcessedCommit).Replace("unbounded", "none yet", StringComparison.Ordinal),
+                replication.OldestAge.TotalSeconds));
+        }
+        else
+        {
+            output.Write($"mode: {status.Mode}\n");
+            output.Write(string.Format(c, "backlog: {0} undelivered, oldest {1:0.###} s\n", status.Backlog, status.BacklogAge.TotalSeconds));
+        }
+
         output.Write(string.Format(c, "dead letters: {0}\n", status.DeadLetters));
 
         output.Write(string.Format(c, "partitions ({0}):\n", status.Partitions.Count));

@@ -11,4 +11,12 @@ public sealed class ChangeFeedOptions
     /// the engine dead-letters; never a default value in the member.
     /// </summary>
     public ToastPolicy UnchangedToast { get; set; } = ToastPolicy.UsePrevious;
+
+    /// <summary>
+    /// <c>[ChangeFeed]</c> entities this process leaves out: their tables join no publication, need not exist, and their
+    /// changes reach no handler here. Each entry is an entity's full type name (<c>Shop.Orders.Order</c>) or its table as
+    /// the attribute names it (<c>shop.orders</c>); a name that matches no registered entity fails the startup. For a
+    /// relay that serves part of an assembly's entities, or a database that lacks some of their tables.
+    /// </summary>
+    public ISet<string> ExcludedEntities { get; } = new HashSet<string>(StringComparer.Ordinal);
 }

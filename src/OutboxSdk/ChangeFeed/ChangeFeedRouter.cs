@@ -39,6 +39,9 @@ internal sealed class ChangeFeedRouter
         Tables = [.. _byTable.Keys.OrderBy(t => t.Schema, StringComparer.Ordinal).ThenBy(t => t.Table, StringComparer.Ordinal)];
     }
 
+    /// <summary>The entity type that maps <paramref name="table"/>, or null.</summary>
+    public Type? EntityOf((string Schema, string Table) table) => _byTable.TryGetValue(table, out var builder) ? builder.EntityType : null;
+
     /// <summary>Every mapped table, schema-qualified, in the order the snapshot reads them: for the publication.</summary>
     public IReadOnlyList<(string Schema, string Table)> Tables { get; }
 

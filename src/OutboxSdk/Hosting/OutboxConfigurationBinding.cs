@@ -77,7 +77,7 @@ internal sealed partial class OutboxConfigurationBinding(IConfiguration section)
     private static void CheckKey(IConfigurationSection key, Type options, List<string> failures)
     {
         var property = options.GetProperty(key.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
-        if (property is not null && property.SetMethod is { IsPublic: true } && IsScalar(property.PropertyType))
+        if (property is not null && ((property.SetMethod is { IsPublic: true } && IsScalar(property.PropertyType)) || IsStringList(property)))
         {
             return;
         }
@@ -89,11 +89,15 @@ internal sealed partial class OutboxConfigurationBinding(IConfiguration section)
         }
 
         var known = string.Join(", ", options.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => (p.SetMethod is { IsPublic: true } && IsScalar(p.PropertyType)) || (p.SetMethod is null && p.PropertyType.Namespace == typeof(OutboxOptions).Namespace && p.PropertyType.IsClass))
+            .Where(p => (p.SetMethod is { IsPublic: true } && IsScalar(p.PropertyType)) || IsStringList(p) || (p.SetMethod is null && p.PropertyType.Namespace == typeof(OutboxOptions).Namespace && p.PropertyType.IsClass))
             .Select(p => p.Name)
             .Concat(options == typeof(OutboxOptions) ? [HealthSection] : []));
         failures.Add($"Configuration key '{key.Path}' is not a setting of {options.Name} and would be ignored; check its spelling (the keys here: {known}), and that AddOutbox was given the outbox's own section (configuration.GetSection(\"Outbox\")).");
     }
+
+    // A get-only list of names (ChangeFeedOptions.ExcludedEntities): the binder adds "Key:0", "Key:1", … to it.
+    private static bool IsStringList(PropertyInfo property) =>
+        property.SetMethod is null && typeof(ICollection<string>).IsAssignableFrom(property.PropertyType);
 
     private static bool IsScalar(Type type)
     {

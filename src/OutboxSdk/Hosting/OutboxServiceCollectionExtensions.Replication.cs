@@ -9,20 +9,20 @@ public static partial class OutboxServiceCollectionExtensions
     // service comes after the core's (migrations) so the positions table exists when the slot is set up.
     static partial void AddReplication(IServiceCollection services)
     {
-        services.TryAddSingleton(static provider =>
-        {
-            var names = ReplicationNames.For(provider.GetRequiredService<IOptions<OutboxOptions>>().Value);
-            return new ReplicationState(names.Slot, names.Publication);
-        });
+        // The names need the server's database, so they are resolved at startup (ReplicationStartupService), not here.
+        services.TryAddSingleton(static provider => new ReplicationNaming(provider.GetRequiredService<IOptions<OutboxOptions>>().Value,
+            provider.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()?.CreateLogger("OutboxSdk.Replication")));
+        services.TryAddSingleton<ReplicationState>();
         // With [ChangeFeed] entities registered, their changes come through the router; its connection is opened
         // where the engine starts (IChangeSink.InitializeAsync), not here.
         services.TryAddSingleton<IChangeSink>(static provider =>
         {
-            var entities = TypesOf(provider).Entities;
+            var options = provider.GetRequiredService<IOptions<OutboxOptions>>().Value;
+            var logger = (provider.GetService<Microsoft.Extensions.Logging.ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("OutboxSdk.ChangeFeed");
+            var entities = ChangeFeedExclusion.Apply(TypesOf(provider).Entities, options.ChangeFeed.ExcludedEntities, logger);
             return entities.Count == 0
                 ? NoChangeSink.Instance
-                : new ChangeFeedSink(entities, provider.GetRequiredService<IOptions<OutboxOptions>>().Value,
-                    (provider.GetService<Microsoft.Extensions.Logging.ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("OutboxSdk.ChangeFeed"));
+                : new ChangeFeedSink(entities, options, provider.GetRequiredService<ReplicationNaming>(), logger);
         });
         services.TryAddSingleton<ReplicationRuntime>();
 
@@ -31,7 +31,7 @@ public static partial class OutboxServiceCollectionExtensions
         {
             var options = provider.GetRequiredService<IOptions<OutboxOptions>>().Value;
             return options.RelayMode == RelayMode.Replication
-                ? new ReplicationBacklogProbe(options.Schema, ReplicationNames.For(options).Slot)
+                ? new ReplicationBacklogProbe(options.Schema, provider.GetRequiredService<ReplicationNaming>())
                 : new PendingBacklogProbe(options.Schema);
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReplicationStartupService>());

@@ -8,8 +8,11 @@ namespace OutboxSdk;
 public sealed class ReplicationOptions
 {
     /// <summary>
-    /// The logical replication slot; default <c>outbox_&lt;schema&gt;</c> folded to lower case with other characters
-    /// replaced by <c>_</c> (Postgres allows only <c>a-z</c>, <c>0-9</c> and <c>_</c> in slot names).
+    /// The logical replication slot. Slots are shared by every database of the cluster, so the default holds the database:
+    /// <c>outbox_&lt;schema&gt;_&lt;database&gt;_&lt;hash&gt;</c> folded to lower case with other characters replaced by
+    /// <c>_</c> (Postgres allows only <c>a-z</c>, <c>0-9</c> and <c>_</c> in slot names). An outbox that already streams
+    /// from a slot of this database under the default of earlier versions, <c>outbox_&lt;schema&gt;</c>, keeps it and
+    /// logs a warning asking to pin it here (docs/operations.md, "Several databases on one cluster").
     /// </summary>
     public string? SlotName { get; set; }
 
@@ -77,6 +80,14 @@ public sealed class ReplicationOptions
     /// reports Degraded and a warning is logged (docs/operations.md). Default 1 GiB.
     /// </summary>
     public long RetainedWalWarningBytes { get; set; } = 1L << 30;
+
+    /// <summary>
+    /// Whether the slot is created as a failover slot when the server offers it (PostgreSQL 17+): a standby with
+    /// <c>sync_replication_slots = on</c> keeps a synchronised copy, so after a failover (Patroni, a managed service's)
+    /// the relay resumes from it on the new primary instead of finding no slot. Ignored below 17. Default true; set
+    /// false where standbys should not carry the slot (docs/operations.md, "Postgres versions and HA").
+    /// </summary>
+    public bool FailoverSlot { get; set; } = true;
 }
 
 /// <summary>When the Replication relay delivers the existing rows of change-feed tables before streaming.</summary>

@@ -1,3 +1,4 @@
+using OutboxSdk.Hosting;
 using OutboxSdk.Retention;
 using OutboxSdk.SchemaRegistry;
 
@@ -5,7 +6,8 @@ namespace OutboxSdk.Migrations;
 
 /// <summary>
 /// Prepares the database when the host starts, in <see cref="IHostedLifecycleService.StartingAsync"/> (which runs
-/// before any hosted service's StartAsync, the relay's included): applies the migrations when
+/// before any hosted service's StartAsync, the relay's included): checks the server's version
+/// (<see cref="PostgresVersions"/>); applies the migrations when
 /// <see cref="OutboxOptions.ApplyMigrations"/> is set, else checks that someone did; creates the time partitions of
 /// the current and the next interval; then registers the generated message schemas. A failed migration or
 /// registration stops the host with the reason.
@@ -17,10 +19,14 @@ internal sealed class OutboxStartupService(
     OutboxDataSource dataSource,
     IBacklogProbe probe,
     TimeProvider time,
-    ILogger<RetentionService>? retentionLogger = null) : IHostedLifecycleService
+    ILogger<RetentionService>? retentionLogger = null,
+    ILoggerFactory? loggers = null) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
+        // First, before anything else fails on a missing feature with a message that does not say why.
+        await PostgresVersions.RequireAsync(dataSource.DataSource, options.Value.RelayMode,
+            (loggers ?? NullLoggerFactory.Instance).CreateLogger("OutboxSdk.Startup"), cancellationToken).ConfigureAwait(false);
         if (options.Value.ApplyMigrations)
         {
             await migrator.MigrateAsync(cancellationToken).ConfigureAwait(false);

@@ -62,4 +62,17 @@ internal static class RelayQueueSwitch
             return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
     }
+
+    /// <summary>Whether the enqueue trigger of <paramref name="schema"/>'s messages table is enabled (it queues what is published).</summary>
+    public static async Task<bool> EnabledAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname = $2 AND tgenabled <> 'D')", connection)
+        {
+            Parameters = { new() { Value = OutboxSchema.QuoteIdentifier(schema) + ".\"messages\"" }, new() { Value = TriggerName } },
+        };
+        await using (command.ConfigureAwait(false))
+        {
+            return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+    }
 }

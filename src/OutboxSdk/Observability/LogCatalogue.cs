@@ -112,8 +112,6 @@ internal static partial class WalLog
     [LoggerMessage(LogEvents.WalSnapshotDelivered, LogLevel.Information, "Initial snapshot of slot {Slot}: {Count} row(s) delivered")]
     public static partial void SnapshotDelivered(ILogger logger, string slot, long count);
 
-    [LoggerMessage(LogEvents.WalPublisherBeforeSlot, LogLevel.Warning, "Replication slot {Slot} does not exist yet and this publisher-only process does not create it ({Reason}): messages published before the relay creates it are not delivered; start the relay first")]
-    public static partial void PublisherBeforeSlot(ILogger logger, string slot, string reason);
 
     // 5090-5099: the Notify relay's queue while in Replication mode (kept apart from the engine's own ids).
     [LoggerMessage(LogEvents.WalQueueTriggerDisabled, LogLevel.Information, "Disabled the Notify relay's enqueue trigger on {Count} table(s) of schema {Schema}: in Replication mode nothing drains its queue")]
@@ -147,8 +145,6 @@ internal static partial class OperationsLog
     [LoggerMessage(LogEvents.SlotGapDelivered, LogLevel.Warning, "Replication slot {Slot}: delivered {Count} outbox messages of the gap from the messages table (rows created since {From:O}, read in the new slot's snapshot); the stream goes on after them")]
     public static partial void GapDelivered(ILogger logger, string slot, int count, DateTime from);
 
-    [LoggerMessage(LogEvents.SlotPublisherLeavesLostSlot, LogLevel.Warning, "Replication slot {Slot} is lost; this publisher-only process publishes on and leaves the slot to the relay: {Reason}")]
-    public static partial void PublisherLeavesLostSlot(ILogger logger, string slot, string reason);
 }
 
 /// <summary>Logging of migrations and schema registration (event ids 1100-1119).</summary>
@@ -226,4 +222,31 @@ internal static partial class ObservabilityLog
     [LoggerMessage(EventId = LogEvents.HealthDatabaseUnreachable, Level = LogLevel.Warning,
         Message = "Outbox health check: the database of schema {Schema} is unreachable")]
     public static partial void HealthDatabaseUnreachable(ILogger logger, string schema, Exception exception);
+}
+
+internal static partial class TopologyLog
+{
+    [LoggerMessage(EventId = LogEvents.TopologyLegacySlotKept, Level = LogLevel.Warning,
+        Message = "Replication slot {Slot} of schema {Schema} has the default name of earlier versions, which is the same in every database of the cluster; it is kept so nothing it holds is lost. Pin it with OutboxOptions.Replication.SlotName = \"{Slot}\" (a second database with an outbox schema of the same name would collide with it), or move to the per-database default {NewSlot} of database {Database} as docs/operations.md describes")]
+    public static partial void LegacySlotKept(ILogger logger, string slot, string schema, string database, string newSlot);
+
+    [LoggerMessage(EventId = LogEvents.TopologyServerVersion, Level = LogLevel.Information,
+        Message = "PostgreSQL server {Version} (server_version_num {VersionNum}); relay mode {Mode}")]
+    public static partial void ServerVersion(ILogger logger, string version, int versionNum, RelayMode mode);
+
+    [LoggerMessage(EventId = LogEvents.TopologyFailoverSlotUnavailable, Level = LogLevel.Information,
+        Message = "Replication slot {Slot} is created without failover: {Reason}")]
+    public static partial void FailoverSlotUnavailable(ILogger logger, string slot, string reason);
+
+    [LoggerMessage(EventId = LogEvents.TopologyPublisherOnly, Level = LogLevel.Information,
+        Message = "Publisher-only process (RunRelay = false) in Replication mode: no slot or publication is created or checked here and the change-feed tables are not read; slot {Slot} {SlotState}")]
+    public static partial void PublisherOnly(ILogger logger, string slot, string slotState);
+
+    [LoggerMessage(EventId = LogEvents.TopologyEntitiesExcluded, Level = LogLevel.Information,
+        Message = "[ChangeFeed] entities left out of this process (OutboxOptions.ChangeFeed.ExcludedEntities): {Entities}")]
+    public static partial void EntitiesExcluded(ILogger logger, string entities);
+
+    [LoggerMessage(EventId = LogEvents.TopologyQueuedDelivered, Level = LogLevel.Information,
+        Message = "Replication slot {Slot} was created after {Count} message(s) had been published (they waited in the Notify queue): delivered them from the new slot's snapshot; the stream goes on after them")]
+    public static partial void QueuedDelivered(ILogger logger, string slot, int count);
 }

@@ -11,7 +11,8 @@ internal static class LogEvents
     // 3000-3999 relay: the delivery engine (3000-3099), the Notify source (3100-3199)
     // 4000-4999 failures (retries, dead letters, replay)
     // 5000-5999 change feed and replication (5000-5099: the WAL source, WalLog;
-    //           5100-5199: slot operations and WAL safety, OperationsLog)
+    //           5100-5199: slot operations and WAL safety, OperationsLog;
+    //           5200-5299: deployment topology — names per database, server versions, partial processes, TopologyLog)
     // 6000-6999 observability (health, backlog)
     // 7000-7999 retention (partitions)
 
@@ -122,7 +123,7 @@ internal static class LogEvents
     public const int WalSpilled = 5013;
     public const int WalSlotLost = 5014;
     public const int WalSnapshotDelivered = 5015;
-    public const int WalPublisherBeforeSlot = 5016;
+    // 5016 (a publisher-only process found no slot) is retired: such a process no longer looks at slots (5203).
     public const int WalQueueTriggerDisabled = 5090;
     public const int WalNotifyQueueNotEmpty = 5091;
     public const int WalQueueTriggerNotDisabled = 5092;
@@ -134,5 +135,13 @@ internal static class LogEvents
     public const int SlotLostRecovering = 5103;
     public const int SlotSampleFailed = 5104;
     public const int SlotGapDelivered = 5105;
-    public const int SlotPublisherLeavesLostSlot = 5106;
+    // 5106 (a publisher-only process left a lost slot to the relay) is retired with it.
+
+    // 5200-5299: deployment topology (TopologyLog)
+    public const int TopologyLegacySlotKept = 5200;
+    public const int TopologyServerVersion = 5201;
+    public const int TopologyFailoverSlotUnavailable = 5202;
+    public const int TopologyPublisherOnly = 5203;
+    public const int TopologyEntitiesExcluded = 5204;
+    public const int TopologyQueuedDelivered = 5205;
 }

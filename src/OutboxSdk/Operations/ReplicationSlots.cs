@@ -29,26 +29,29 @@ public static class ReplicationSlots
     }
 
     /// <summary>
-    /// The slots of the outbox in <paramref name="schema"/>: the default slot name of the schema and every slot with a
-    /// row in its <c>replication_positions</c> table; one that has a row but no longer exists is reported as
-    /// <see cref="ReplicationSlotInfo.Missing"/>. Empty when the schema has no such table and no default slot.
+    /// The slots of the outbox in <paramref name="schema"/>: the default slot of the schema in the connected database,
+    /// the default name of earlier versions (<c>outbox_&lt;schema&gt;</c>) when such a slot belongs to this database, and
+    /// every slot with a row in its <c>replication_positions</c> table; one that has a row but no longer exists is
+    /// reported as <see cref="ReplicationSlotInfo.Missing"/>. Empty when the schema has no such table and no default slot.
     /// </summary>
     public static async Task<IReadOnlyList<ReplicationSlotInfo>> ForSchemaAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(schema);
         var positions = OutboxSchema.QuoteIdentifier(schema) + ".\"replication_positions\"";
-        var known = await ReadAsync(connection, "SELECT to_regclass($1) IS NOT NULL", [positions], static r => r.GetBoolean(0), cancellationToken).ConfigureAwait(false);
-        // has_row: the slot streamed for this outbox once, so its absence is worth reporting.
-        var names = known[0] ? $"SELECT $1::text, false UNION ALL SELECT \"slot\", true FROM {positions}" : "SELECT $1::text, false";
+        var known = await ReadAsync(connection, "SELECT to_regclass($1) IS NOT NULL, current_database()::text", [positions], static r => (r.GetBoolean(0), r.GetString(1)), cancellationToken).ConfigureAwait(false);
+        var (tracked, database) = known[0];
+        // has_row: the slot streamed for this outbox once, so its absence is worth reporting. A default name counts only
+        // for a slot of this database: another database's outbox of the same schema may hold the name of earlier versions.
+        var names = "SELECT $1::text, false UNION ALL SELECT $2::text, false" + (tracked ? $" UNION ALL SELECT \"slot\", true FROM {positions}" : "");
         var sql = $"""
             SELECT {Columns.Replace("s.slot_name::text", "n.name", StringComparison.Ordinal)}
             FROM (SELECT name, bool_or(has_row) FROM ({names}) AS a(name, has_row) GROUP BY name) AS n(name, has_row)
             LEFT JOIN pg_replication_slots s ON s.slot_name = n.name
-            WHERE s.slot_name IS NOT NULL OR n.has_row
+            WHERE (s.slot_name IS NOT NULL AND s.database = current_database()) OR n.has_row
             ORDER BY 1
             """;
-        return await ReadAsync(connection, sql, ReplicationNames.DefaultSlot(schema), cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(connection, sql, [ReplicationNames.DefaultSlot(schema, database), ReplicationNames.LegacySlot(schema)], SlotRow, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>One slot by name (its state now); a slot that does not exist is reported as <see cref="ReplicationSlotInfo.Missing"/>.</summary>
@@ -99,7 +102,9 @@ public static class ReplicationSlots
     }
 
     private static Task<List<ReplicationSlotInfo>> ReadAsync(NpgsqlConnection connection, string sql, string? parameter, CancellationToken cancellationToken) =>
-        ReadAsync(connection, sql, parameter is null ? [] : [parameter], static r => new ReplicationSlotInfo(
+        ReadAsync(connection, sql, parameter is null ? [] : [parameter], SlotRow, cancellationToken);
+
+    private static ReplicationSlotInfo SlotRow(NpgsqlDataReader r) => new(
             r.GetString(0),
             r.IsDBNull(1) ? null : r.GetString(1),
             !r.IsDBNull(2) && r.GetBoolean(2),
@@ -108,7 +113,7 @@ public static class ReplicationSlots
             r.IsDBNull(5) ? null : r.GetInt64(5),
             r.IsDBNull(6) ? null : r.GetInt64(6),
             r.GetString(7),
-            r.IsDBNull(8) ? null : r.GetInt64(8)), cancellationToken);
+            r.IsDBNull(8) ? null : r.GetInt64(8));
 
     private static async Task<List<T>> ReadAsync<T>(NpgsqlConnection connection, string sql, object[] parameters, Func<NpgsqlDataReader, T> row, CancellationToken cancellationToken)
     {

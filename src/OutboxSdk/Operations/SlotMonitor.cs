@@ -27,18 +27,20 @@ internal sealed class SlotMonitor : IDisposable
     private volatile SlotSample? _latest;
     private bool _aboveThreshold;
 
-    public SlotMonitor(OutboxDataSource dataSource, IOptions<OutboxOptions> options, TimeProvider time, ILoggerFactory? loggers = null)
-        : this(dataSource.DataSource, options.Value, time, (loggers ?? NullLoggerFactory.Instance).CreateLogger("OutboxSdk.Replication.Slot"))
+    private readonly ReplicationNaming _naming;
+
+    public SlotMonitor(OutboxDataSource dataSource, IOptions<OutboxOptions> options, ReplicationNaming naming, TimeProvider time, ILoggerFactory? loggers = null)
+        : this(dataSource.DataSource, options.Value, naming, time, (loggers ?? NullLoggerFactory.Instance).CreateLogger("OutboxSdk.Replication.Slot"))
     {
     }
 
-    internal SlotMonitor(NpgsqlDataSource dataSource, OutboxOptions options, TimeProvider time, ILogger logger)
+    internal SlotMonitor(NpgsqlDataSource dataSource, OutboxOptions options, ReplicationNaming naming, TimeProvider time, ILogger logger)
     {
         _dataSource = dataSource;
         _time = time;
         _logger = logger;
+        _naming = naming;
         Schema = options.Schema;
-        Slot = ReplicationNames.For(options).Slot;
         Options = options.Replication;
         Enabled = options.RelayMode == RelayMode.Replication;
         SlotInstrumentation.Register(this);
@@ -46,7 +48,8 @@ internal sealed class SlotMonitor : IDisposable
 
     public string Schema { get; }
 
-    public string Slot { get; }
+    /// <summary>The slot's name; "?" until startup resolved it (<see cref="ReplicationNaming"/>).</summary>
+    public string Slot => _naming.Resolved?.Slot ?? "?";
 
     public ReplicationOptions Options { get; }
 
@@ -64,7 +67,8 @@ internal sealed class SlotMonitor : IDisposable
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var info = await ReplicationSlots.ReadOneAsync(connection, Slot, cancellationToken).ConfigureAwait(false);
+            var slot = (await _naming.ResolveAsync(connection, cancellationToken).ConfigureAwait(false)).Slot;
+            var info = await ReplicationSlots.ReadOneAsync(connection, slot, cancellationToken).ConfigureAwait(false);
             var now = _time.GetUtcNow();
             var lag = 0d;
             if (info is { LagBytes: > 0, ConfirmedFlushLsn: { } confirmedText, RetainedWalBytes: not null } && NpgsqlTypes.NpgsqlLogSequenceNumber.TryParse(confirmedText, out var confirmed))

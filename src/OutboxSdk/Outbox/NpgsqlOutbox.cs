@@ -29,7 +29,7 @@ internal sealed class NpgsqlOutbox : IOutbox
         _copySql = $"COPY {table} {columns} FROM STDIN (FORMAT BINARY)";
         if (options.Value.Replication.WriteMode == OutboxWriteMode.LogicalMessage)
         {
-            _logicalMessages = new LogicalMessageWriter(OutboxSdk.Sources.Wal.ReplicationNames.For(options.Value).MessagePrefix);
+            _logicalMessages = new LogicalMessageWriter(OutboxSdk.Sources.Wal.ReplicationNames.MessagePrefixOf(options.Value));
         }
     }
 

@@ -49,6 +49,7 @@ public sealed class ConfigurationBindingTests
         ["Outbox:Replication:ConnectionString"] = "Host=db.example;Database=shop;Username=replicator",
         ["Outbox:Replication:GapReplayMargin"] = "00:30:00",
         ["Outbox:Replication:RetainedWalWarningBytes"] = "2147483648",
+        ["Outbox:Replication:FailoverSlot"] = "false",
         ["Outbox:Health:MaxBacklogAge"] = "00:05:00",
         ["Outbox:Health:MissedBeatsBeforeUnhealthy"] = "7",
         ["Outbox:Health:BacklogSampleInterval"] = "00:00:20",
@@ -95,9 +96,25 @@ public sealed class ConfigurationBindingTests
         Assert.Equal("Host=db.example;Database=shop;Username=replicator", o.Replication.ConnectionString);
         Assert.Equal(TimeSpan.FromMinutes(30), o.Replication.GapReplayMargin);
         Assert.Equal(2L << 30, o.Replication.RetainedWalWarningBytes);
+        Assert.False(o.Replication.FailoverSlot);
         Assert.Equal(TimeSpan.FromMinutes(5), health.MaxBacklogAge);
         Assert.Equal(7, health.MissedBeatsBeforeUnhealthy);
         Assert.Equal(TimeSpan.FromSeconds(20), health.BacklogSampleInterval);
+    }
+
+    [Fact]
+    public void Excluded_change_feed_entities_bind_from_a_list()
+    {
+        using var provider = Provider(new Dictionary<string, string?>
+        {
+            ["Outbox:ConnectionString"] = "Host=db.example;Database=shop;Username=shop",
+            ["Outbox:ChangeFeed:ExcludedEntities:0"] = "shop.orders",
+            ["Outbox:ChangeFeed:ExcludedEntities:1"] = "Shop.Payment",
+        });
+
+        var o = provider.GetRequiredService<IOptions<OutboxOptions>>().Value;
+
+        Assert.Equal(["Shop.Payment", "shop.orders"], o.ChangeFeed.ExcludedEntities.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -37,6 +37,11 @@ public static class AreaRegistrations
     /// <summary>ApacheAvro/: the optional OutboxSdk.ApacheAvro package's handlers of AvroRecord&lt;T&gt;.</summary>
     public static AreaRegistration ApacheAvro { get; } = AreaRegistration.Of(Assembly, "ApacheAvro.Tests");
 
+    /// <summary>Topology/: shared clusters, partial processes, server versions; with its [ChangeFeed] entity only where asked.</summary>
+    public static AreaRegistration Topology { get; } = AreaRegistration.Of(Assembly, "Topology.Tests");
+
+    public static AreaRegistration TopologyWithEntities { get; } = AreaRegistration.Of(Assembly, "Topology.Tests", "TopologyEntities.Tests");
+
     public static AreaRegistration Hardening { get; } = AreaRegistration.Of(Assembly, "Hardening.Tests", "Hardening.Evolution.V2");
 
     public static IServiceCollection AddOutboxSdkRelayTestsOutboxTypes(this IServiceCollection services) => services.AddOutboxTypes(Relay);

@@ -14,11 +14,12 @@ namespace OutboxSdk.Runtime.Tests.Infrastructure;
 /// </summary>
 public abstract class SchemaOutbox : IAsyncDisposable
 {
-    protected SchemaOutbox(LocalPostgres postgres, string prefix, int? maxPoolSize = 50)
+    protected SchemaOutbox(LocalPostgres postgres, string prefix, int? maxPoolSize = 50, string? database = null, string? schema = null)
     {
         Postgres = postgres;
-        Schema = prefix + Guid.NewGuid().ToString("N")[..12];
-        var connection = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { SearchPath = Schema };
+        Schema = schema ?? prefix + Guid.NewGuid().ToString("N")[..12];
+        Database = database ?? "postgres";
+        var connection = new NpgsqlConnectionStringBuilder(postgres.ConnectionStringFor(Database)) { SearchPath = Schema };
         if (maxPoolSize is { } size)
         {
             connection.MaxPoolSize = size;
@@ -31,7 +32,11 @@ public abstract class SchemaOutbox : IAsyncDisposable
 
     public string Schema { get; }
 
-    public string Slot => "outbox_" + Schema;
+    /// <summary>The default slot of the schema in the test cluster's database.</summary>
+    public string Slot => OutboxSdk.Sources.Wal.ReplicationNames.DefaultSlot(Schema, Database);
+
+    /// <summary>The database of the outbox (default <c>postgres</c>; another one for tests of a shared cluster).</summary>
+    public string Database { get; }
 
     public NpgsqlDataSource DataSource { get; }
 
@@ -119,6 +124,7 @@ public abstract class SchemaOutbox : IAsyncDisposable
         if (UsesSlot)
         {
             await DropSlotAsync(Slot);
+            await DropSlotAsync(OutboxSdk.Sources.Wal.ReplicationNames.LegacySlot(Schema));
             await ExecuteAsync($"DROP PUBLICATION IF EXISTS \"outbox_{Schema}\"");
         }
 

@@ -41,14 +41,15 @@ public sealed class StatusVerbTests(PostgresFixture fixture)
         Assert.Equal(0, exit);
         var lines = stdout.TrimEnd('\n').Split('\n');
         Assert.Equal($"schema: {outbox.Schema}", lines[0]);
-        Assert.StartsWith("backlog: 2 undelivered, oldest ", lines[1], StringComparison.Ordinal);
-        Assert.Equal("dead letters: 1", lines[2]);
-        Assert.Equal("partitions (2):", lines[3]);
-        Assert.StartsWith("  messages_default  DEFAULT  ", lines[4], StringComparison.Ordinal);
-        Assert.StartsWith("  messages_p20300101  2030-01-01 00:00:00Z .. 2030-01-02 00:00:00Z  ", lines[5], StringComparison.Ordinal);
-        Assert.Equal("schemas (1):", lines[6]);
-        Assert.Equal("  shop.order-placed  v1  fffffffffffffffe", lines[7]);
-        Assert.Equal(8, lines.Length);
+        Assert.Equal("mode: Notify", lines[1]); // the queue's trigger is on
+        Assert.StartsWith("backlog: 2 undelivered, oldest ", lines[2], StringComparison.Ordinal);
+        Assert.Equal("dead letters: 1", lines[3]);
+        Assert.Equal("partitions (2):", lines[4]);
+        Assert.StartsWith("  messages_default  DEFAULT  ", lines[5], StringComparison.Ordinal);
+        Assert.StartsWith("  messages_p20300101  2030-01-01 00:00:00Z .. 2030-01-02 00:00:00Z  ", lines[6], StringComparison.Ordinal);
+        Assert.Equal("schemas (1):", lines[7]);
+        Assert.Equal("  shop.order-placed  v1  fffffffffffffffe", lines[8]);
+        Assert.Equal(9, lines.Length);
     }
 
     [Fact]

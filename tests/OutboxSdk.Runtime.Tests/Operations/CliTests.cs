@@ -25,7 +25,7 @@ public sealed class CliTests(PostgresFixture fixture)
         var status = Run("status", "--connection", fixture.Postgres.ConnectionString, "--schema", outbox.Schema);
         Assert.Equal(0, status.Exit);
         Assert.Contains("replication slots (1):", status.Out, StringComparison.Ordinal);
-        var line = status.Out.Split('\n').Single(l => l.Contains(outbox.Slot, StringComparison.Ordinal));
+        var line = status.Out.Split('\n').Single(l => l.StartsWith("  " + outbox.Slot, StringComparison.Ordinal));
         Assert.Contains($"pgoutput  active pid {pid}  confirmed ", line, StringComparison.Ordinal);
         Assert.Contains(" lag ", line, StringComparison.Ordinal);
         Assert.Contains(" retained ", line, StringComparison.Ordinal);
@@ -34,6 +34,36 @@ public sealed class CliTests(PostgresFixture fixture)
         var list = Run("slots", "list", "--connection", fixture.Postgres.ConnectionString);
         Assert.Equal(0, list.Exit);
         Assert.Contains(outbox.Slot + "  pgoutput  active pid", list.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_in_Replication_mode_shows_the_slot_lag_and_the_unhandled_messages_not_the_Notify_queue()
+    {
+        await using var outbox = await OpsOutbox.CreateAsync(fixture.Postgres);
+        var (relay, _) = await outbox.StartAsync();
+        await OpsOutbox.WaitUntilAsync(async () => await outbox.ActivePidAsync() is not null, "the relay streams");
+        await outbox.StopAsync(relay);
+        var (publisher, _) = await outbox.StartAsync(runRelay: false);
+        await outbox.PublishAsync(publisher, "k", 3); // the relay is down: owed by the slot
+        await Task.Delay(1100);
+
+        var status = Run("status", "--connection", fixture.Postgres.ConnectionString, "--schema", outbox.Schema);
+
+        Assert.Equal("", status.Err);
+        var lines = status.Out.Split('\n');
+        Assert.Equal($"mode: Replication (slot {outbox.Slot})", lines[1]);
+        Assert.Matches(@"^backlog: slot lag [1-9][0-9]* B.*; 3 outbox message\(s\) after the last processed commit \(.+\), oldest [1-9][0-9.]* s$", lines[2]);
+        Assert.DoesNotContain(lines, l => l.Contains("undelivered", StringComparison.Ordinal)); // no Notify queue line
+
+        var model = await OutboxSdk.Observability.OutboxStatus.ReadAsync(outbox.DataSource, outbox.Schema);
+        Assert.Equal(OutboxSdk.RelayMode.Replication, model.Mode);
+        Assert.Equal(3, model.Backlog);
+        Assert.True(model.Replication!.LagBytes > 0);
+        Assert.True(model.BacklogAge >= TimeSpan.FromSeconds(1));
+
+        // Asked for Notify mode, it reads the queue, which nothing fills in this mode.
+        var notify = Run("status", "--connection", fixture.Postgres.ConnectionString, "--schema", outbox.Schema, "--mode", "notify");
+        Assert.Contains("backlog: 0 undelivered", notify.Out, StringComparison.Ordinal);
     }
 
     [Fact]

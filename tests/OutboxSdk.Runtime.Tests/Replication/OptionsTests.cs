@@ -48,15 +48,29 @@ public sealed class OptionsTests
     [Theory]
     [InlineData("outbox", "outbox_outbox")]
     [InlineData("orders_2", "outbox_orders_2")]
-    public void The_default_slot_is_outbox_and_the_schema(string schema, string slot) => Assert.Equal(slot, ReplicationNames.DefaultSlot(schema));
+    public void The_default_slot_of_earlier_versions_is_outbox_and_the_schema(string schema, string slot) => Assert.Equal(slot, ReplicationNames.LegacySlot(schema));
+
+    [Theory]
+    [InlineData("outbox", "shop", "outbox_outbox_shop_")]
+    [InlineData("Orders", "Billing-EU", "outbox_orders_billing_eu_")]
+    public void The_default_slot_names_schema_and_database_and_ends_with_their_hash(string schema, string database, string prefix)
+    {
+        var slot = ReplicationNames.DefaultSlot(schema, database);
+
+        Assert.StartsWith(prefix, slot, StringComparison.Ordinal);
+        Assert.Equal(prefix.Length + 8, slot.Length);
+        Assert.Null(ReplicationNames.SlotProblem(slot));
+        Assert.NotEqual(slot, ReplicationNames.DefaultSlot(schema, database + "2")); // two databases of one cluster
+        Assert.NotEqual(ReplicationNames.DefaultSlot("a_b", "c"), ReplicationNames.DefaultSlot("a", "b_c")); // fold alike, hash apart
+    }
 
     [Fact]
     public void A_schema_outside_the_slot_alphabet_gets_a_valid_distinct_default_slot()
     {
-        var spaced = ReplicationNames.DefaultSlot("My Schema");
-        var folded = ReplicationNames.DefaultSlot("my_schema");
-        var long1 = ReplicationNames.DefaultSlot(new string('a', 60) + "1");
-        var long2 = ReplicationNames.DefaultSlot(new string('a', 60) + "2");
+        var spaced = ReplicationNames.DefaultSlot("My Schema", "postgres");
+        var folded = ReplicationNames.DefaultSlot("my_schema", "postgres");
+        var long1 = ReplicationNames.DefaultSlot(new string('a', 60) + "1", "postgres");
+        var long2 = ReplicationNames.DefaultSlot(new string('a', 60) + "2", "postgres");
 
         Assert.Null(ReplicationNames.SlotProblem(spaced));
         Assert.Null(ReplicationNames.SlotProblem(long1));

@@ -24,15 +24,19 @@ public sealed class ReplicationOutbox : SchemaOutbox
 {
     private readonly Action<OutboxOptions>? _configure;
 
-    private ReplicationOutbox(LocalPostgres postgres, Action<OutboxOptions>? configure)
-        : base(postgres, "r_") => _configure = configure;
+    private ReplicationOutbox(LocalPostgres postgres, Action<OutboxOptions>? configure, string? database, string? schema)
+        : base(postgres, "r_", database: database, schema: schema) => _configure = configure;
 
     /// <summary>The outbox of the first host started: writes in the configured write mode.</summary>
     public IOutbox Outbox => Hosts[0].Services.GetRequiredService<IOutbox>();
 
-    public static async Task<ReplicationOutbox> CreateAsync(LocalPostgres postgres, Action<OutboxOptions>? configure = null)
+    /// <param name="postgres">The cluster.</param>
+    /// <param name="configure">Options of every host.</param>
+    /// <param name="database">The database (default <c>postgres</c>).</param>
+    /// <param name="schema">The schema (default a new name): the same in two databases, for tests of a shared cluster.</param>
+    public static async Task<ReplicationOutbox> CreateAsync(LocalPostgres postgres, Action<OutboxOptions>? configure = null, string? database = null, string? schema = null)
     {
-        var outbox = new ReplicationOutbox(postgres, configure);
+        var outbox = new ReplicationOutbox(postgres, configure, database, schema);
         await outbox.ExecuteAsync($"CREATE SCHEMA \"{outbox.Schema}\"; CREATE TABLE \"{outbox.Schema}\".ledger (account text NOT NULL, amount int NOT NULL, message_id uuid NOT NULL)");
         return outbox;
     }

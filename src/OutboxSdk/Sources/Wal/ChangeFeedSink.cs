@@ -10,10 +10,9 @@ namespace OutboxSdk.Sources.Wal;
 /// search_path, which takes a connection, so it is built once in <see cref="InitializeAsync"/> (called where the
 /// engine starts), never in DI construction.
 /// </summary>
-internal sealed class ChangeFeedSink(IReadOnlyList<ChangeFeedEntityType> entities, OutboxOptions options, ILogger logger) : IChangeSink
+internal sealed class ChangeFeedSink(IReadOnlyList<ChangeFeedEntityType> entities, OutboxOptions options, ReplicationNaming naming, ILogger logger) : IChangeSink
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly string _slot = ReplicationNames.For(options).Slot;
     private ChangeFeedRouter? _router;
     private string _database = "";
 
@@ -41,6 +40,7 @@ internal sealed class ChangeFeedSink(IReadOnlyList<ChangeFeedEntityType> entitie
             await using (connection.ConfigureAwait(false))
             {
                 var router = await ChangeFeedRouter.CreateAsync(entities, connection, options.ChangeFeed, logger, cancellationToken).ConfigureAwait(false);
+                await ChangeFeedTables.RequireAsync(connection, router, cancellationToken).ConfigureAwait(false);
                 _database = connection.Database;
                 _router = router;
             }
@@ -102,7 +102,7 @@ internal sealed class ChangeFeedSink(IReadOnlyList<ChangeFeedEntityType> entitie
         Ordinal = position.Ordinal,
         TransactionId = position.Xid,
         CommitTime = new DateTimeOffset(DateTime.SpecifyKind(position.CommitTime, DateTimeKind.Utc)),
-        SlotName = _slot,
+        SlotName = naming.Names.Slot,
         Database = _database,
     };
 }

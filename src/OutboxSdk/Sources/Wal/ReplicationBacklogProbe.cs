@@ -8,13 +8,14 @@ namespace OutboxSdk.Sources.Wal;
 /// and never count; the slot's lag covers them. Retention need not keep any partition: the relay reads messages from
 /// the WAL, which still holds the rows of a dropped partition.
 /// </summary>
-internal sealed class ReplicationBacklogProbe(string schema, string slot) : IBacklogProbe
+internal sealed class ReplicationBacklogProbe(string schema, ReplicationNaming naming) : IBacklogProbe
 {
     private readonly ReplicationSql _sql = new(schema);
 
     public async Task<(long Count, TimeSpan OldestAge)> MeasureAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        var slot = (await naming.ResolveAsync(connection, cancellationToken).ConfigureAwait(false)).Slot;
         var command = new NpgsqlCommand(_sql.Backlog, connection) { Parameters = { new NpgsqlParameter<string> { TypedValue = slot } } };
         await using (command.ConfigureAwait(false))
         {

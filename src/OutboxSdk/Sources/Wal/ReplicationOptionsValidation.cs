@@ -21,7 +21,8 @@ internal static class ReplicationOptionsValidation
             return; // reported by the schema check; every default name derives from it
         }
 
-        var names = ReplicationNames.For(options);
+        // The database only enters the default slot name, which is valid whatever it is (folded, cut, hashed).
+        var names = ReplicationNames.For(options, database: "postgres");
         if (ReplicationNames.SlotProblem(names.Slot) is { } slot)
         {
             var which = replication.SlotName is null ? "the default slot name" : "OutboxOptions.Replication.SlotName";

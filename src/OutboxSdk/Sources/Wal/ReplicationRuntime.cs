@@ -14,7 +14,7 @@ internal sealed class ReplicationRuntime
     {
         Options = options.Value;
         Unreadable = unreadable ?? new UnreadableSchemaWatch(Options.Retry, time);
-        Names = ReplicationNames.For(Options);
+        _naming = state.Naming;
         Sink = sink;
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OutboxSdk.Replication");
         Context = new WalDeliveryContext(
@@ -32,7 +32,10 @@ internal sealed class ReplicationRuntime
 
     public OutboxOptions Options { get; }
 
-    public ReplicationNames Names { get; }
+    private readonly ReplicationNaming _naming;
+
+    /// <summary>The names, resolved at startup (<see cref="ReplicationNaming"/>).</summary>
+    public ReplicationNames Names => _naming.Names;
 
     public IChangeSink Sink { get; }
 
@@ -54,7 +57,7 @@ internal sealed class ReplicationRuntime
         try
         {
             await ReplicationSetup.EnsureAsync(Context.DataSource, Names, Options.Replication.SnapshotMode, Options.Replication.WriteMode, Sink.Tables,
-                new SnapshotRunner(Context, Sink, Connections).CreateSlotAndDeliverAsync, Logger, cancellationToken).ConfigureAwait(false);
+                new SnapshotRunner(Context, Sink, Connections).CreateSlotAndDeliverAsync, Logger, cancellationToken, Options.Replication.FailoverSlot).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {

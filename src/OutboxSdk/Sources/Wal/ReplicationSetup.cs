@@ -2,6 +2,7 @@ using OutboxSdk.Delivery;
 using OutboxSdk.Operations;
 using OutboxSdk.Migrations;
 using OutboxSdk.Internal;
+using OutboxSdk.Hosting;
 
 namespace OutboxSdk.Sources.Wal;
 
@@ -26,7 +27,8 @@ internal static class ReplicationSetup
     // argument: the last commit time the lost slot's stream processed, or null). It is used instead of
     // pg_create_logical_replication_slot when either is due.
     public static async Task EnsureAsync(NpgsqlDataSource dataSource, ReplicationNames names, SnapshotMode snapshotMode, OutboxWriteMode writeMode,
-        IReadOnlyList<(string Schema, string Table)> changeTables, Func<string, DateTime?, CancellationToken, Task>? createWithSnapshot, ILogger logger, CancellationToken cancellationToken)
+        IReadOnlyList<(string Schema, string Table)> changeTables, Func<string, DateTime?, CancellationToken, Task>? createWithSnapshot, ILogger logger, CancellationToken cancellationToken,
+        bool failoverSlot = false)
     {
         var sql = new ReplicationSql(names.Schema);
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -37,11 +39,24 @@ internal static class ReplicationSetup
             await PgCommand.ExecuteAsync(connection, "SELECT pg_advisory_lock(hashtextextended($1, 0))", cancellationToken, sql.SetupLockKey).ConfigureAwait(false);
             try
             {
-                await DisableNotifyQueueAsync(connection, names.Schema, logger, cancellationToken).ConfigureAwait(false);
                 List<(string Schema, string Table)> tables = [(names.Schema, "messages"), .. changeTables];
                 await PublicationSetup.EnsureAsync(connection, names.Publication, tables, logger, cancellationToken).ConfigureAwait(false);
-                var slot = new SlotPlan(names.Schema, names.Slot, snapshotMode, TablesDue: changeTables.Count > 0 && snapshotMode != SnapshotMode.Never, writeMode);
-                await EnsureSlotAsync(connection, sql, slot, createWithSnapshot, logger, cancellationToken).ConfigureAwait(false);
+                // The queue is turned off only once the slot exists: a message committed in between would be in neither.
+                // While it is on, a new slot is created with a snapshot, which delivers what the queue holds at the
+                // slot's start; what is queued after that start is in the slot's stream.
+                var (queueOn, pending) = await ReadNotifyQueueAsync(connection, names.Schema, cancellationToken).ConfigureAwait(false);
+                var slot = new SlotPlan(names.Schema, names.Slot, snapshotMode, TablesDue: changeTables.Count > 0 && snapshotMode != SnapshotMode.Never, writeMode,
+                    Queued: queueOn || pending > 0, Failover: failoverSlot);
+                var queueDelivered = await EnsureSlotAsync(connection, sql, slot, createWithSnapshot, logger, cancellationToken).ConfigureAwait(false);
+                await DisableNotifyQueueAsync(connection, names.Schema, logger, cancellationToken).ConfigureAwait(false);
+                if (queueDelivered)
+                {
+                    await ClearNotifyQueueAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+                }
+                else if (pending > 0)
+                {
+                    WalLog.NotifyQueueNotEmpty(logger, pending, names.Schema);
+                }
             }
             finally
             {
@@ -50,9 +65,40 @@ internal static class ReplicationSetup
         }
     }
 
+    /// <summary>Whether the Notify queue's trigger is on, and how many messages the queue holds (0 when this role may not read it).</summary>
+    private static async Task<(bool On, long Pending)> ReadNotifyQueueAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken)
+    {
+        var on = await RelayQueueSwitch.EnabledAsync(connection, schema, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return (on, await RelayQueueSwitch.PendingAsync(connection, schema, cancellationToken).ConfigureAwait(false));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            // A role that may not read the Notify relay's queue has no business with it: nothing to report.
+            return (on, 0);
+        }
+    }
+
     /// <summary>
-    /// Turns the Notify relay's enqueue trigger off: in this mode nothing drains <c>pending</c>. Messages the
-    /// Notify relay queued before and has not delivered stay there (they precede the slot): said, not dropped.
+    /// After a new slot's snapshot delivered the queue (and the trigger is off): what is left in it was queued after the
+    /// slot's start, so it is in the slot's stream, or was dead-lettered; the Notify relay must not deliver it again.
+    /// </summary>
+    private static async Task ClearNotifyQueueAsync(NpgsqlConnection connection, ReplicationSql sql, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PgCommand.ExecuteAsync(connection, sql.ClearQueue, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            // As above: a role without the queue leaves it to its owner.
+        }
+    }
+
+    /// <summary>
+    /// Turns the Notify relay's enqueue trigger off: in this mode nothing drains <c>pending</c> but a new slot's
+    /// snapshot, which delivers what it holds (published before the slot existed).
     /// </summary>
     private static async Task DisableNotifyQueueAsync(NpgsqlConnection connection, string schema, ILogger logger, CancellationToken cancellationToken)
     {
@@ -68,18 +114,6 @@ internal static class ReplicationSetup
         {
             WalLog.QueueTriggerNotDisabled(logger, schema, e.MessageText);
         }
-
-        try
-        {
-            if (await RelayQueueSwitch.PendingAsync(connection, schema, cancellationToken).ConfigureAwait(false) is > 0 and var pending)
-            {
-                WalLog.NotifyQueueNotEmpty(logger, pending, schema);
-            }
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
-        {
-            // A role that may not read the Notify relay's queue has no business with it: nothing to report.
-        }
     }
 
     /// <summary>Whether the slot exists (in any state).</summary>
@@ -93,17 +127,20 @@ internal static class ReplicationSetup
         }
     }
 
-    private static async Task EnsureSlotAsync(NpgsqlConnection connection, ReplicationSql sql, SlotPlan plan,
+    /// <returns>Whether the Notify queue's messages were delivered (a new slot with no gap of its own, <see cref="GapReplay.DeliverQueuedAsync"/>).</returns>
+    private static async Task<bool> EnsureSlotAsync(NpgsqlConnection connection, ReplicationSql sql, SlotPlan plan,
         Func<string, DateTime?, CancellationToken, Task>? createWithSnapshot, ILogger logger, CancellationToken cancellationToken)
     {
         var slot = plan.Slot;
         var check = new NpgsqlCommand("""
-            SELECT s.plugin, s.database = current_database(), s.wal_status = 'lost'
+            SELECT s.plugin, s.database = current_database(), s.wal_status = 'lost', s.database::text, current_database()::text
             FROM pg_replication_slots s WHERE s.slot_name = $1
             """, connection) { Parameters = { new NpgsqlParameter<string> { TypedValue = slot } } };
         string? plugin = null;
         var sameDatabase = true;
         var lost = false;
+        string? slotDatabase = null;
+        var database = "";
         await using (check.ConfigureAwait(false))
         {
             var reader = await check.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -114,14 +151,18 @@ internal static class ReplicationSetup
                     plugin = reader.IsDBNull(0) ? "(physical)" : reader.GetString(0);
                     sameDatabase = !reader.IsDBNull(1) && reader.GetBoolean(1);
                     lost = !reader.IsDBNull(2) && reader.GetBoolean(2);
+                    slotDatabase = reader.IsDBNull(3) ? null : reader.GetString(3);
+                    database = reader.GetString(4);
                 }
             }
         }
 
-        if (plugin is not null && (plugin != "pgoutput" || !sameDatabase))
+        if (plugin is not null)
         {
-            throw new InvalidOperationException(
-                $"The replication slot '{slot}' exists but is not a pgoutput slot of this database (plugin {plugin}); set OutboxOptions.Replication.SlotName to a free name, or drop that slot if it is unused.");
+            if (SlotConflict(slot, plugin, sameDatabase, slotDatabase, database) is { } conflict)
+            {
+                throw new InvalidOperationException(conflict);
+            }
         }
 
         var position = await ReadGapBoundAsync(connection, sql, slot, cancellationToken).ConfigureAwait(false);
@@ -134,7 +175,7 @@ internal static class ReplicationSetup
             WalLog.SlotLost(logger, slot, "its initial snapshot did not complete; dropping it and creating it again with a new snapshot");
             await PgCommand.ExecuteAsync(connection, "SELECT pg_drop_replication_slot($1)", cancellationToken, slot).ConfigureAwait(false);
             await createWithSnapshot(slot, gap, cancellationToken).ConfigureAwait(false);
-            return;
+            return gap is null;
         }
 
         if (plugin is not null && !lost)
@@ -145,7 +186,7 @@ internal static class ReplicationSetup
                 await ResetPositionAsync(connection, sql, slot, snapshotDone: true, cancellationToken).ConfigureAwait(false);
             }
 
-            return;
+            return false;
         }
 
         var keepSize = plugin is not null || known ? await PgCommand.ScalarAsync(connection, "SELECT current_setting('max_slot_wal_keep_size')", cancellationToken).ConfigureAwait(false) : null;
@@ -163,7 +204,7 @@ internal static class ReplicationSetup
         // Only a slot we processed from has a gap of ours (a DBA's slot never started is simply replaced). The messages
         // table is read in both write modes: in LogicalMessage mode it holds only replayed dead letters.
         var gapFrom = position?.Bound;
-        var viaSnapshot = plan.TablesDue || gapFrom is not null;
+        var viaSnapshot = plan.TablesDue || gapFrom is not null || plan.Queued;
         if ((plugin is not null || known) && viaSnapshot && createWithSnapshot is null)
         {
             // A publisher-only process: the recovery delivers messages and rows, which is the relay's to do. Creating
@@ -189,13 +230,22 @@ internal static class ReplicationSetup
             WalLog.SlotLost(logger, slot, "creating a new one (SnapshotMode.WhenNeeded)");
         }
 
+        var queuedDelivered = false;
         if (viaSnapshot && createWithSnapshot is not null)
         {
             await createWithSnapshot(slot, gapFrom, cancellationToken).ConfigureAwait(false);
+            queuedDelivered = gapFrom is null;
         }
         else
         {
-            var lsn = await PgCommand.ScalarAsync(connection, "SELECT lsn::text FROM pg_create_logical_replication_slot($1, 'pgoutput')", cancellationToken, slot).ConfigureAwait(false);
+            var (version, versionText) = await PostgresVersions.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
+            var (create, failover) = PostgresVersions.CreateSlotSql(version, plan.Failover);
+            var lsn = await PgCommand.ScalarAsync(connection, create, cancellationToken, slot).ConfigureAwait(false);
+            if (plan.Failover && !failover)
+            {
+                TopologyLog.FailoverSlotUnavailable(logger, slot, $"the server is PostgreSQL {versionText}; failover slots need {PostgresVersions.FailoverSlots}+");
+            }
+
             await ResetPositionAsync(connection, sql, slot, snapshotDone: true, cancellationToken).ConfigureAwait(false);
             WalLog.SlotCreated(logger, slot, lsn?.ToString() ?? "?");
         }
@@ -204,6 +254,32 @@ internal static class ReplicationSetup
         {
             SlotInstrumentation.Recreated(plan.Schema, slot, plan.WriteMode == OutboxWriteMode.LogicalMessage ? "lost" : gapFrom is not null ? "replayed" : "none");
         }
+
+        return queuedDelivered;
+    }
+
+    /// <summary>
+    /// Null when an existing slot named <paramref name="slot"/> can be this outbox's, else the error: a slot is an object of
+    /// the whole cluster, so the name may be taken by another database's slot, a physical slot or another plugin's.
+    /// </summary>
+    internal static string? SlotConflict(string slot, string plugin, bool sameDatabase, string? slotDatabase, string database)
+    {
+        if (slotDatabase is null)
+        {
+            return $"The replication slot '{slot}' exists but is a physical slot (a standby's), not a logical slot of database '{database}'; "
+                + "set OutboxOptions.Replication.SlotName to a free name.";
+        }
+
+        if (!sameDatabase)
+        {
+            return $"The replication slot '{slot}' exists but belongs to database '{slotDatabase}', not to '{database}': slot names are shared by "
+                + "every database of the cluster. Set OutboxOptions.Replication.SlotName to a name of its own for this database's outbox "
+                + "(leave the other database's slot alone: its relay streams from it).";
+        }
+
+        return plugin == "pgoutput" ? null
+            : $"The replication slot '{slot}' exists in database '{database}' but decodes with the plugin '{plugin}', not pgoutput; "
+                + "set OutboxOptions.Replication.SlotName to a free name, or drop that slot if nothing uses it.";
     }
 
     /// <summary>What becomes of the outbox messages written in the gap, for event 5103.</summary>
@@ -248,8 +324,11 @@ internal static class ReplicationSetup
 
 }
 
-/// <summary>What the setup is asked for: the outbox schema, the slot, the snapshot mode, whether change-feed tables are to be snapshotted, and the write mode.</summary>
-internal sealed record SlotPlan(string Schema, string Slot, SnapshotMode Mode, bool TablesDue, OutboxWriteMode WriteMode);
+/// <summary>
+/// What the setup is asked for: the outbox schema, the slot, the snapshot mode, whether change-feed tables are to be
+/// snapshotted, the write mode, and whether the Notify queue holds messages (delivered when the slot is created).
+/// </summary>
+internal sealed record SlotPlan(string Schema, string Slot, SnapshotMode Mode, bool TablesDue, OutboxWriteMode WriteMode, bool Queued = false, bool Failover = false);
 
 /// <summary>
 /// A slot's position row, as a gap's lower bound: its last processed commit time (or its last reset when it processed

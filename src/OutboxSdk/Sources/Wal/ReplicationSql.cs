@@ -35,6 +35,9 @@ internal sealed class ReplicationSql
         GapBound = $"""SELECT COALESCE("commit_time", "updated_at"), "snapshot_completed_at" IS NOT NULL, "commit_time" IS NOT NULL FROM {positions} WHERE "slot" = $1""";
         GapMessages = GapMessagesSql(s, byCommitTimestamp: false);
         GapMessagesByCommitTimestamp = GapMessagesSql(s, byCommitTimestamp: true);
+        QueuedMessages = OutboxRowsSql(s, $"""{s}."pending" q JOIN {s}."messages" m ON m."id" = q."id" AND m."created_at" = q."created_at" """, "true", "NULL::timestamptz");
+        DequeueDelivered = $"""DELETE FROM {s}."pending" WHERE "id" = ANY($1)""";
+        ClearQueue = $"""DELETE FROM {s}."pending" """;
 
         // $2 is when the snapshot was taken: the new stream holds what committed after it, so that is where a gap of
         // this slot would start (and where the backlog probe counts from) until the stream processes a commit.
@@ -71,6 +74,18 @@ internal sealed class ReplicationSql
     /// <summary>As <see cref="GapMessages"/>, narrowed by the rows' commit timestamps (track_commit_timestamp on).</summary>
     public string GapMessagesByCommitTimestamp { get; }
 
+    /// <summary>
+    /// The messages the Notify relay's queue holds when the slot is first created (published before it, by a
+    /// publisher-only process or a Notify relay that did not finish), as <see cref="GapMessages"/> has them, in id order.
+    /// </summary>
+    public string QueuedMessages { get; }
+
+    /// <summary>($1 bigint[]) removes delivered messages from the Notify relay's queue.</summary>
+    public string DequeueDelivered { get; }
+
+    /// <summary>Empties the Notify relay's queue (after a new slot's snapshot delivered it and the trigger is off).</summary>
+    public string ClearQueue { get; }
+
     /// <summary>Rows written after the last processed commit, and the oldest one's age ($1 the slot).</summary>
     public string Backlog { get; }
 
@@ -89,13 +104,21 @@ internal sealed class ReplicationSql
         // With timestamps, rows go in commit order as the stream would have sent them; without, in id (insert) order.
         var commitTime = byCommitTimestamp ? """pg_xact_commit_timestamp(m."xmin")""" : "NULL::timestamptz";
         var committed = byCommitTimestamp ? """AND COALESCE(pg_xact_commit_timestamp(m."xmin") >= $2, true)""" : "";
+        return OutboxRowsSql(s, $"""{s}."messages" m""", $"""m."created_at" >= $1 {committed}""", commitTime);
+    }
+
+    /// <summary>
+    /// Outbox rows <c>m</c> of <paramref name="from"/> that match <paramref name="where"/>, not dead-lettered, with the
+    /// handlers the inbox says already ran, in <paramref name="commitTime"/> order then id order.
+    /// </summary>
+    private static string OutboxRowsSql(string s, string from, string where, string commitTime)
+    {
         return $$"""
             WITH "gap" AS (
                 SELECT m."id", m."message_id", m."subject", m."partition_key", m."schema_fingerprint", m."payload", m."headers"::text AS "headers", m."created_at",
                        {{commitTime}} AS "committed_at"
-                FROM {{s}}."messages" m
-                WHERE m."created_at" >= $1
-                  {{committed}}
+                FROM {{from}}
+                WHERE {{where}}
                   AND NOT EXISTS (SELECT 1 FROM {{s}}."dead_letters" d WHERE d."message_id" = m."message_id")
             ),
             "done" AS (

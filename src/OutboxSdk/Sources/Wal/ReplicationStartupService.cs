@@ -1,12 +1,12 @@
-using OutboxSdk.Operations;
 
 namespace OutboxSdk.Sources.Wal;
 
 /// <summary>
 /// Creates (or checks) the publication and the slot when the host starts, in StartingAsync, after the migrations
 /// and before the application can publish: a message is in the slot's stream only if it was written after the slot
-/// was created, so the slot must exist before the first message. Runs in processes that run the Replication relay.
-/// With change-feed tables and a snapshot due, the snapshot is delivered here too, before the host finishes starting.
+/// was created, so the slot must exist before the first message. The relay's process does it; a publisher-only process
+/// (<see cref="OutboxOptions.RunRelay"/> false) touches no slot or publication and reads no change-feed table. With
+/// change-feed tables and a snapshot due, the snapshot is delivered here too, before the host finishes starting.
 /// </summary>
 internal sealed class ReplicationStartupService(IOptions<OutboxOptions> options, IServiceProvider services) : IHostedLifecycleService
 {
@@ -20,48 +20,23 @@ internal sealed class ReplicationStartupService(IOptions<OutboxOptions> options,
 
         // Resolved only in this mode: the runtime needs the relay's services, which a Notify host need not build.
         var runtime = services.GetRequiredService<ReplicationRuntime>();
+        var names = await runtime.Context.State.Naming.ResolveAsync(runtime.Context.DataSource, cancellationToken).ConfigureAwait(false);
         if (outbox.RunRelay)
         {
             await runtime.EnsureSetupAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        // A publisher-only process may start first: what it publishes before the slot exists is not in the slot's
-        // stream. So it creates the publication and the slot when it can (a snapshot, which runs handlers, is left
-        // to the relay), and otherwise says so.
-        await runtime.Sink.InitializeAsync(runtime.Context.DataSource, cancellationToken).ConfigureAwait(false);
-        var snapshotDue = runtime.Sink.Tables.Count > 0 && outbox.Replication.SnapshotMode != SnapshotMode.Never;
-        try
-        {
-            if (!snapshotDue)
-            {
-                await ReplicationSetup.EnsureAsync(runtime.Context.DataSource, runtime.Names, outbox.Replication.SnapshotMode, outbox.Replication.WriteMode, runtime.Sink.Tables, null, runtime.Logger, cancellationToken)
-                    .ConfigureAwait(false);
-            }
-            else if (!await ReplicationSetup.SlotExistsAsync(runtime.Context.DataSource, runtime.Names.Slot, cancellationToken).ConfigureAwait(false))
-            {
-                WalLog.PublisherBeforeSlot(runtime.Logger, runtime.Names.Slot, "its initial snapshot is the relay's to take");
-            }
-        }
-        catch (SlotLostException e)
-        {
-            // The relay reports and recovers it (or stops, per the snapshot mode); the publisher publishes on: in the
-            // Table write mode its messages wait in the table, and WhenNeeded delivers the gap's from there.
-            OperationsLog.PublisherLeavesLostSlot(runtime.Logger, runtime.Names.Slot, e.Message);
-        }
-        catch (InvalidOperationException e)
-        {
-            // A name taken by another plugin: the relay reports it and refuses to start; the publisher still publishes
-            // (its messages wait in the table or the WAL).
-            WalLog.PublisherBeforeSlot(runtime.Logger, runtime.Names.Slot, e.Message);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
-        {
-            if (!await ReplicationSetup.SlotExistsAsync(runtime.Context.DataSource, runtime.Names.Slot, cancellationToken).ConfigureAwait(false))
-            {
-                WalLog.PublisherBeforeSlot(runtime.Logger, runtime.Names.Slot, "this role may not create it (" + e.MessageText + ")");
-            }
-        }
+        // A publisher-only process creates, checks and reads nothing of the relay's: no slot, no publication (which
+        // needs the tables' owner), no change-feed table (which it need not have). It only says whether the slot is
+        // there: what it publishes before the relay first creates the slot is not in the slot's stream (in the Table
+        // write mode the rows wait in the Notify queue, which the relay delivers when it creates the slot).
+        var exists = await ReplicationSetup.SlotExistsAsync(runtime.Context.DataSource, names.Slot, cancellationToken).ConfigureAwait(false);
+        TopologyLog.PublisherOnly(runtime.Logger, names.Slot, exists
+            ? "exists"
+            : outbox.Replication.WriteMode == OutboxWriteMode.Table
+                ? "does not exist yet: messages published before the relay creates it wait in the Notify queue and are delivered when it does"
+                : "does not exist yet: in the LogicalMessage write mode messages published before the relay creates it are lost; start the relay first (docs/operations.md)");
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -14,15 +14,17 @@ internal sealed class ReplicationState
     private volatile string? _stoppedReason;
     private ReplicationPosition _processed = ReplicationPosition.Start;
 
-    public ReplicationState(string slot, string publication)
-    {
-        Slot = slot;
-        Publication = publication;
-    }
+    private readonly ReplicationNaming _naming;
 
-    public string Slot { get; }
+    public ReplicationState(ReplicationNaming naming) => _naming = naming;
 
-    public string Publication { get; }
+    /// <summary>The slot's name (resolved at startup; see <see cref="ReplicationNaming"/>).</summary>
+    public string Slot => _naming.Names.Slot;
+
+    public string Publication => _naming.Names.Publication;
+
+    /// <summary>The names, resolved from the server at startup.</summary>
+    public ReplicationNaming Naming => _naming;
 
     /// <summary>Whether this process holds the slot and streams from it now (false on standby).</summary>
     public bool Streaming

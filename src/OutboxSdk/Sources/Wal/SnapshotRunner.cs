@@ -13,8 +13,9 @@ namespace OutboxSdk.Sources.Wal;
 /// change feed reads every table's rows in it. They are delivered as <c>read</c> events at positions (0, n), below
 /// every streamed event, and the completion is recorded; streaming then starts at the consistent point, so there is
 /// no gap and no duplicate. After a lost slot (SnapshotMode.WhenNeeded) the outbox rows of its gap in the messages
-/// table are delivered first, from the same snapshot (<see cref="GapReplay"/>). An interrupted snapshot is redone from the
-/// start with a new slot (see <see cref="ReplicationSetup"/>).
+/// table are delivered first, from the same snapshot (<see cref="GapReplay"/>); on a slot's first creation, the messages
+/// the Notify queue holds (published before the slot existed). An interrupted snapshot is redone from the start with a
+/// new slot (see <see cref="ReplicationSetup"/>).
 /// </summary>
 internal sealed class SnapshotRunner(WalDeliveryContext context, IChangeSink sink, ReplicationConnectionFactory connections)
 {
@@ -29,6 +30,7 @@ internal sealed class SnapshotRunner(WalDeliveryContext context, IChangeSink sin
             var created = await replication.CreatePgOutputReplicationSlot(slot, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
             WalLog.SlotCreated(context.Logger, slot, created.ConsistentPoint.ToString());
+            await NoteFailoverAsync(slot, cancellationToken).ConfigureAwait(false);
             // The gap's bound stays in the position row until the snapshot completes, for a retry (ReplicationSql.AdvancePosition).
             await ExecuteAsync(context.Sql.ResetPosition, cancellationToken, slot, DBNull.Value, gapFrom is { } bound ? (object)DateTime.SpecifyKind(bound, DateTimeKind.Utc) : DBNull.Value)
                 .ConfigureAwait(false);
@@ -53,10 +55,10 @@ internal sealed class SnapshotRunner(WalDeliveryContext context, IChangeSink sin
                         var now = DateTime.UtcNow;
                         var taken = await SnapshotTimeAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                         var ordinal = 0;
-                        if (gapFrom is { } lastCommit)
-                        {
-                            ordinal = await GapReplay.DeliverAsync(context, connection, transaction, delivery, lastCommit, ordinal, cancellationToken).ConfigureAwait(false);
-                        }
+                        var dequeue = new List<long>();
+                        ordinal = gapFrom is { } lastCommit
+                            ? await GapReplay.DeliverAsync(context, connection, transaction, delivery, lastCommit, ordinal, cancellationToken).ConfigureAwait(false)
+                            : await GapReplay.DeliverQueuedAsync(context, connection, transaction, delivery, ordinal, dequeue, cancellationToken).ConfigureAwait(false);
 
                         var rows = 0;
                         var tables = context.Options.Replication.SnapshotMode == SnapshotMode.Never
@@ -80,10 +82,35 @@ internal sealed class SnapshotRunner(WalDeliveryContext context, IChangeSink sin
                         await delivery.FlushAsync(cancellationToken).ConfigureAwait(false);
                         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                         await ExecuteAsync(context.Sql.CompleteSnapshot, cancellationToken, slot, taken).ConfigureAwait(false);
+                        if (dequeue.Count > 0)
+                        {
+                            await ExecuteAsync(context.Sql.DequeueDelivered, cancellationToken, dequeue.ToArray()).ConfigureAwait(false);
+                        }
                         WalLog.SnapshotDelivered(context.Logger, slot, rows);
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// A slot created with an exported snapshot is not a failover slot: Npgsql 10's CREATE_REPLICATION_SLOT has no
+    /// FAILOVER option and no ALTER_REPLICATION_SLOT, and the SQL function exports no snapshot. Said, with the fix.
+    /// </summary>
+    private async Task NoteFailoverAsync(string slot, CancellationToken cancellationToken)
+    {
+        if (!context.Options.Replication.FailoverSlot)
+        {
+            return;
+        }
+
+        var connection = await context.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var (version, text) = await OutboxSdk.Hosting.PostgresVersions.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
+            TopologyLog.FailoverSlotUnavailable(context.Logger, slot, version / 10000 < OutboxSdk.Hosting.PostgresVersions.FailoverSlots
+                ? $"the server is PostgreSQL {text}; failover slots need {OutboxSdk.Hosting.PostgresVersions.FailoverSlots}+"
+                : $"it was created with an exported snapshot (initial snapshot or gap replay), which the replication protocol client cannot combine with FAILOVER; make it one with psql \"dbname={connection.Database} replication=database\" -c 'ALTER_REPLICATION_SLOT {slot} (FAILOVER true)' (docs/operations.md)");
         }
     }
 

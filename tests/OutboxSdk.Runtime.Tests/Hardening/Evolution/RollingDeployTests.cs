@@ -36,7 +36,7 @@ public sealed class RollingDeployTests(SecuredPostgresFixture fixture) : IAsyncL
 
     public async Task DisposeAsync()
     {
-        var slot = ReplicationNames.DefaultSlot(_schema);
+        var slot = ReplicationNames.DefaultSlot(_schema, new NpgsqlConnectionStringBuilder(fixture.ConnectionString).Database ?? "postgres");
         await Recorder.WaitUntilAsync(async () => await fixture.ScalarAsync<long>($"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{slot}' AND active") == 0, "the slot let go");
         await fixture.ExecuteAsync($"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '{slot}'");
         await fixture.ExecuteAsync($"DROP PUBLICATION IF EXISTS \"{ReplicationNames.DefaultPublication(_schema)}\"");

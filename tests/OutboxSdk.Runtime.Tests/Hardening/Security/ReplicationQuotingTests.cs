@@ -37,7 +37,7 @@ public sealed partial class ReplicationQuotingTests(SecuredPostgresFixture fixtu
     {
         await fixture.ExecuteAsync("CREATE TABLE IF NOT EXISTS public.canary (id int)");
         await using var dataSource = NpgsqlDataSource.Create(ReplicationScenario.WithSearchPath(fixture.ConnectionString, schema));
-        var slot = ReplicationNames.DefaultSlot(schema);
+        var slot = ReplicationNames.DefaultSlot(schema, "postgres");
         var publication = ReplicationNames.DefaultPublication(schema);
         try
         {
@@ -87,15 +87,17 @@ public sealed partial class ReplicationQuotingTests(SecuredPostgresFixture fixtu
     public void Derived_slot_names_are_valid_stable_and_distinct_for_schemas_that_fold_alike()
     {
         string[] schemas = ["orders", "a b", "a_b", "A_B", "a\"b", "a'b", "ä_b", new string('s', 63), new string('s', 62) + "t", "Ünï Cödé", "x\"; DROP TABLE public.canary; --"];
-        var slots = schemas.Select(ReplicationNames.DefaultSlot).ToList();
+        var slots = schemas.Select(s => ReplicationNames.DefaultSlot(s, "shop")).ToList();
+        var legacy = schemas.Select(ReplicationNames.LegacySlot).ToList();
 
-        Assert.All(slots, s => Assert.Matches(SlotAlphabet(), s));
+        Assert.All([.. slots, .. legacy], s => Assert.Matches(SlotAlphabet(), s));
         Assert.Equal(slots.Count, slots.Distinct(StringComparer.Ordinal).Count());
-        Assert.Equal(slots, schemas.Select(ReplicationNames.DefaultSlot)); // a pure function of the schema: the same on every start
-        Assert.Equal("outbox_orders", slots[0]); // a name already in the alphabet is kept as it is
+        Assert.Equal(legacy.Count, legacy.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(slots, schemas.Select(s => ReplicationNames.DefaultSlot(s, "shop"))); // a pure function: the same on every start
+        Assert.Equal("outbox_orders", legacy[0]); // a name already in the alphabet is kept as it is
         Assert.All(schemas.Select(ReplicationNames.DefaultPublication), p => Assert.Null(ReplicationNames.PublicationProblem(p)));
         Assert.Equal("outbox_a b", ReplicationNames.DefaultPublication("a b")); // quoted in SQL, so kept
-        Assert.Equal(ReplicationNames.DefaultSlot("a\"b"), ReplicationNames.DefaultPublication("a\"b")); // a quote cannot be in START_REPLICATION's list
+        Assert.Equal(ReplicationNames.LegacySlot("a\"b"), ReplicationNames.DefaultPublication("a\"b")); // a quote cannot be in START_REPLICATION's list
     }
 
     [Theory]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OutboxSdk.ChangeFeed;
 using OutboxSdk.Generated;
+using OutboxSdk.Sources.Wal;
 using OutboxSdk;
 
 namespace Hardening.Tests.Security;
@@ -72,8 +73,8 @@ public sealed class ReplicationRoleTests(SecuredPostgresFixture fixture)
                     $"SELECT * FROM \"{schema}\".replication_positions",
                     $"SELECT * FROM \"{schema}\".accounts",
                     "SELECT pg_create_logical_replication_slot('stolen', 'pgoutput')",
-                    $"SELECT * FROM pg_logical_slot_peek_binary_changes('outbox_{schema}', NULL, NULL, 'proto_version', '1', 'publication_names', 'outbox_{schema}')",
-                    $"SELECT pg_drop_replication_slot('outbox_{schema}')",
+                    $"SELECT * FROM pg_logical_slot_peek_binary_changes('{ReplicationNames.DefaultSlot(schema, "postgres")}', NULL, NULL, 'proto_version', '1', 'publication_names', 'outbox_{schema}')",
+                    $"SELECT pg_drop_replication_slot('{ReplicationNames.DefaultSlot(schema, "postgres")}')",
                     $"CREATE PUBLICATION stolen FOR TABLE \"{schema}\".messages",
                     $"ALTER PUBLICATION \"outbox_{schema}\" DROP TABLE \"{schema}\".messages",
                 })

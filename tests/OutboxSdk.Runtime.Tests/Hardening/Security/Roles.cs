@@ -68,7 +68,7 @@ internal sealed class Roles : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _fixture.ExecuteAsync(OutboxSdkSql.DropSchema(Schema));
-        await _fixture.ExecuteAsync($"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'outbox_{Schema}' AND NOT active");
+        await _fixture.ExecuteAsync($"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name LIKE 'outbox\\_{Schema}%' AND NOT active");
         foreach (var role in new[] { Publisher, Relay, Owner })
         {
             await _fixture.ExecuteAsync($"DROP OWNED BY \"{role}\"; DROP ROLE \"{role}\"");
