@@ -46,6 +46,10 @@ public sealed class FaultScenarioTests(FaultCluster cluster, ITestOutputHelper o
 
     [Theory]
     [MemberData(nameof(RelayModes.All), MemberType = typeof(RelayModes))]
+    public Task A_leader_cut_off_by_a_blackholed_network_is_taken_over_in_bounded_time_and_delivers_nothing_twice_when_it_returns(string mode) => RunAsync(FaultScenarios.BlackholeLeader, mode);
+
+    [Theory]
+    [MemberData(nameof(RelayModes.All), MemberType = typeof(RelayModes))]
     public Task Poison_failing_hanging_and_flaky_handlers_end_in_dead_letters_or_delivered(string mode) => RunAsync(FaultScenarios.HandlerFaults, mode);
 
     [Theory]

@@ -8,7 +8,7 @@ namespace OutboxSdk.FaultTests;
 internal sealed record HandlerMix(double Poison, double Flaky, double Hang, double SlowContextWrite = 0);
 
 /// <summary>What a fault can reach: the server, the relay processes, the proxy between them, an admin connection.</summary>
-internal sealed record FaultTargets(LocalPostgres Postgres, RelayFleet Fleet, TcpProxy? Proxy, NpgsqlDataSource Admin, string Schema);
+internal sealed record FaultTargets(LocalPostgres Postgres, RelayFleet Fleet, TcpProxy? Proxy, NpgsqlDataSource Admin, string Schema, IReadOnlyList<TcpProxy> RelayProxies);
 
 /// <summary>
 /// A scenario: how many relay instances, whether they reach Postgres through the proxy, the handler mix, and the
@@ -32,6 +32,9 @@ internal sealed record FaultScenario(
     /// (a timeout in the middle of a context write would meet finding F1); hanging handlers hang for twice as long.
     /// </summary>
     public TimeSpan HandlerTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Each relay instance reaches Postgres through a proxy of its own (<see cref="FaultTargets.RelayProxies"/>), so one instance's path can fail alone.</summary>
+    public bool ProxyPerRelay { get; init; }
 }
 
 internal static class FaultScenarios
@@ -56,10 +59,17 @@ internal static class FaultScenarios
 
     public static FaultScenario ThreeRelays { get; } = new("three-relays-sigkill", 3, false, Background, 0, 0.5, (t, r) => t.Fleet.KillRandomAsync(r, 2.0));
 
-    // The leader paused for 10 s (a frozen VM, a stopped process): a standby must lead within LeaderTimeout (6 s) and its
-    // retry interval, with slack for a loaded machine; then the old leader resumes as a zombie.
+    // The leader paused for 10 s (a frozen VM, a stopped process), or its network path blackholed for 10 s (packets
+    // dropped, sockets left open): a standby must lead within LeaderTimeout (6 s) and its retry interval, with slack for
+    // a loaded machine; then the old leader comes back as a zombie.
     public static FaultScenario PauseLeader { get; } = new("two-relays-pause-leader", 2, false, Background, 0.5, 1,
-        (t, _) => t.Fleet.PauseLeaderAsync(t.Admin, t.Schema, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(15)));
+        (t, _) => t.Fleet.IsolateLeaderAsync(t.Admin, t.Schema, "SIGSTOP for 10 s", (_, process) => RelayFleet.PauseAsync(process, TimeSpan.FromSeconds(10)), TimeSpan.FromSeconds(15)));
+
+    public static FaultScenario BlackholeLeader { get; } = new("two-relays-blackhole-leader", 2, false, Background, 0.5, 1,
+        (t, _) => t.Fleet.IsolateLeaderAsync(t.Admin, t.Schema, "blackhole the network path for 10 s of", (leader, _) => t.RelayProxies[leader - 1].StallAsync(TimeSpan.FromSeconds(10)), TimeSpan.FromSeconds(15)))
+    {
+        ProxyPerRelay = true,
+    };
 
     public static FaultScenario HandlerFaults { get; } = new("handler-faults", 1, false, new HandlerMix(Poison: 0.02, Flaky: 0.1, Hang: 0.01), 0, 0, null);
 
@@ -70,7 +80,7 @@ internal static class FaultScenarios
     };
 
     public static IReadOnlyList<FaultScenario> All { get; } =
-        [RelaySigkill, PostgresRestartFast, PostgresRestartImmediate, TerminateBackends, ProxyCutAndStall, TwoRelays, ThreeRelays, PauseLeader, HandlerFaults, HandlerTimeoutDuringContextWrite];
+        [RelaySigkill, PostgresRestartFast, PostgresRestartImmediate, TerminateBackends, ProxyCutAndStall, TwoRelays, ThreeRelays, PauseLeader, BlackholeLeader, HandlerFaults, HandlerTimeoutDuringContextWrite];
 
     /// <summary>The scenarios that run (those reproducing open findings only with OUTBOX_FAULT_KNOWN_BUGS=1).</summary>
     public static int Count => All.Count(s => s.Finding is null || Environment.GetEnvironmentVariable(KnownBugTheoryAttribute.Variable) == "1");

@@ -69,43 +69,44 @@ internal sealed class RelayFleet : IAsyncDisposable
     }
 
     /// <summary>
-    /// Pauses the leader (SIGSTOP: its sockets stay open, its server sessions stay, it answers nothing) for
-    /// <paramref name="pause"/>, and measures how long until another instance leads — holds the Notify leader lock or
-    /// streams from the slot, by the server's view — then resumes it (SIGCONT): a zombie that comes back to a
-    /// leadership it lost. Fails when nobody took over within <paramref name="bound"/>.
+    /// Silences the leader — the instance whose session holds the Notify leader lock or streams from the slot, by the
+    /// server's view — with <paramref name="isolate"/> (given its instance number and process; the task ends when the
+    /// leader is back: SIGSTOP then SIGCONT, or a blackholed network path that heals), and measures how long until
+    /// another instance leads. The leader then comes back as a zombie to a leadership it lost. Fails when nobody took
+    /// over within <paramref name="bound"/>.
     /// </summary>
-    public async Task<InjectedFault> PauseLeaderAsync(NpgsqlDataSource admin, string schema, TimeSpan pause, TimeSpan bound)
+    public async Task<InjectedFault> IsolateLeaderAsync(NpgsqlDataSource admin, string schema, string how, Func<int, NodeProcess, Task> isolate, TimeSpan bound)
     {
         await WaitReadyAsync(TimeSpan.FromMinutes(1));
         var leader = await LeaderAsync(admin, schema, except: null, TimeSpan.FromSeconds(30))
             ?? throw new InvalidOperationException("no relay instance leads: nothing holds the leader lock or streams from the slot");
         var process = Volatile.Read(ref _current[leader - 1]) ?? throw new InvalidOperationException($"relay {leader} leads but is not running");
         var start = DateTime.UtcNow;
+        var isolated = isolate(leader, process);
+        var next = await LeaderAsync(admin, schema, except: leader, bound);
+        var takeover = DateTime.UtcNow - start;
+        await isolated;
+        if (next is null)
+        {
+            throw new InvalidOperationException($"relay {leader} was isolated ({how}) and no other instance led within {bound.TotalSeconds:F0} s");
+        }
+
+        return new InjectedFault(start, DateTime.UtcNow, string.Create(CultureInfo.InvariantCulture,
+            $"{how} relay {leader} (the leader, pid {process.Pid}); relay {next} led after {takeover.TotalSeconds:F2} s; back after {(DateTime.UtcNow - start).TotalSeconds:F1} s"));
+    }
+
+    /// <summary>SIGSTOP for <paramref name="pause"/>, then SIGCONT: a frozen VM, a stopped process.</summary>
+    public static async Task PauseAsync(NodeProcess process, TimeSpan pause)
+    {
         process.Signal("STOP");
-        int? next;
-        TimeSpan takeover;
         try
         {
-            next = await LeaderAsync(admin, schema, except: leader, bound);
-            takeover = DateTime.UtcNow - start;
-            var rest = pause - takeover;
-            if (rest > TimeSpan.Zero)
-            {
-                await Task.Delay(rest);
-            }
+            await Task.Delay(pause);
         }
         finally
         {
             process.Signal("CONT");
         }
-
-        if (next is null)
-        {
-            throw new InvalidOperationException($"relay {leader} was paused and no other instance led within {bound.TotalSeconds:F0} s");
-        }
-
-        return new InjectedFault(start, DateTime.UtcNow, string.Create(CultureInfo.InvariantCulture,
-            $"SIGSTOP relay {leader} (the leader, pid {process.Pid}); relay {next} led after {takeover.TotalSeconds:F2} s; SIGCONT after {Math.Max(pause.TotalSeconds, takeover.TotalSeconds):F1} s"));
     }
 
     // The instance (its connections' application name fault-relay-<n>) whose session holds the schema's Notify leader

@@ -34,10 +34,14 @@ internal static class ScenarioRun
         }
 
         await using var proxy = scenario.ThroughProxy ? new TcpProxy(postgres.Port) : null;
-        var relayConnection = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Port = proxy?.Port ?? postgres.Port }.ConnectionString;
+        var relayProxies = scenario.ProxyPerRelay ? Enumerable.Range(0, scenario.Relays).Select(_ => new TcpProxy(postgres.Port)).ToList() : [];
+        string RelayConnection(int slot) => new NpgsqlConnectionStringBuilder(postgres.ConnectionString)
+        {
+            Port = scenario.ProxyPerRelay ? relayProxies[slot].Port : proxy?.Port ?? postgres.Port,
+        }.ConnectionString;
         var faults = new List<InjectedFault>();
         var fleet = new RelayFleet(scenario.Relays, slot => NodeProcess.Start("relay",
-            ["--connection", relayConnection, "--schema", schema, "--mode", mode, "--instance", (slot + 1).ToString(CultureInfo.InvariantCulture), "--deliveries", deliveries,
+            ["--connection", RelayConnection(slot), "--schema", schema, "--mode", mode, "--instance", (slot + 1).ToString(CultureInfo.InvariantCulture), "--deliveries", deliveries,
              "--handler-timeout-ms", ((int)scenario.HandlerTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)],
             Path.Combine(folder, $"relay-{slot + 1}.log")));
         Verdict verdict;
@@ -50,7 +54,7 @@ internal static class ScenarioRun
                  "--rate", budget.Rate.ToString(CultureInfo.InvariantCulture), "--seconds", budget.Stream.TotalSeconds.ToString(CultureInfo.InvariantCulture),
                  "--poison", Number(scenario.Mix.Poison), "--flaky", Number(scenario.Mix.Flaky), "--hang", Number(scenario.Mix.Hang), "--slow-write", Number(scenario.Mix.SlowContextWrite)],
                 Path.Combine(folder, "publisher.log"));
-            var targets = new FaultTargets(postgres, fleet, proxy, admin, schema);
+            var targets = new FaultTargets(postgres, fleet, proxy, admin, schema, relayProxies);
             while (scenario.Inject is { } inject)
             {
                 var gap = budget.Gap(random, scenario.MinGapSeconds, scenario.MaxGapSeconds);
@@ -82,6 +86,10 @@ internal static class ScenarioRun
         {
             kills = fleet.Kills;
             await fleet.DisposeAsync();
+            foreach (var relayProxy in relayProxies)
+            {
+                await relayProxy.DisposeAsync();
+            }
         }
 
         // Read once more with every relay gone, so nothing moves under the count.

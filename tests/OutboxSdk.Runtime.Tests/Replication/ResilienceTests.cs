@@ -45,6 +45,36 @@ public sealed class ResilienceTests(StreamingPostgresFixture fixture)
     }
 
     [Fact]
+    public async Task A_consumer_whose_position_another_consumer_passed_meanwhile_rolls_its_work_back_and_goes_on_after_it()
+    {
+        await using var outbox = await ReplicationOutbox.CreateAsync(fixture.Postgres);
+        var (_, recorder) = await outbox.StartRelayAsync();
+        await outbox.PublishAsync([new LedgerEntry("acct", 1)]);
+        await recorder.WaitUntilAsync(async () => await outbox.ScalarAsync<long>("SELECT count(*) FROM ledger") == 1, 60);
+
+        // Hold the handler of the next entry inside its delivery transaction, and meanwhile let "another consumer" —
+        // a zombie's successor — commit a position past it, as the forward-only position row records.
+        await using (var hold = await outbox.DataSource.OpenConnectionAsync())
+        {
+            await using var tx = await hold.BeginTransactionAsync();
+            await using (var lockLedger = new Npgsql.NpgsqlCommand("LOCK TABLE ledger IN EXCLUSIVE MODE", hold, tx))
+            {
+                await lockLedger.ExecuteNonQueryAsync();
+            }
+
+            await outbox.PublishAsync([new LedgerEntry("acct", 2)]);
+            await Recorder.WaitUntilAsync(async () => await outbox.ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE relation = 'ledger'::regclass AND NOT granted") > 0, "the handler waiting on the ledger", 30);
+            await outbox.ExecuteAsync("UPDATE replication_positions SET commit_lsn = pg_current_wal_lsn(), ordinal = 1000000");
+            await tx.CommitAsync();
+        }
+
+        await outbox.PublishAsync([new LedgerEntry("acct", 3)]);
+        await recorder.WaitUntilAsync(async () => await outbox.ScalarAsync<long>("SELECT count(*) FROM ledger WHERE amount = 3") == 1, 60);
+        var amounts = await outbox.ScalarAsync<int[]>("SELECT array_agg(amount ORDER BY amount) FROM ledger");
+        Assert.Equal(new[] { 1, 3 }, amounts); // entry 2's effect went back with its position
+    }
+
+    [Fact]
     public async Task A_slot_that_moved_backwards_replays_transactions_without_a_duplicate_effect()
     {
         await using var outbox = await ReplicationOutbox.CreateAsync(fixture.Postgres);
