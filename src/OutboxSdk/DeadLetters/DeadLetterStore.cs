@@ -10,7 +10,17 @@ internal sealed class DeadLetterStore : IDeadLetters
     private readonly string _list;
     private readonly string _replay;
     private readonly string _discard;
+    private readonly string _listMatching;
+    private readonly string _replayMatching;
+    private readonly string _discardMatching;
     private readonly string _channel;
+
+    // A filter's criteria as parameters $1..$5; an unset one (null) holds for every row.
+    private const string Matching = """
+        ($1::text IS NULL OR "subject" = $1) AND ($2::text IS NULL OR "handler" = $2)
+        AND ($3::timestamptz IS NULL OR "failed_at" >= $3) AND ($4::timestamptz IS NULL OR "failed_at" < $4)
+        AND ($5::text IS NULL OR strpos("error", $5) > 0)
+        """;
 
     /// <summary>A store for the outbox in <paramref name="schema"/>, notifying <paramref name="notifyChannel"/> on replay (default <c>outbox_&lt;schema&gt;</c>).</summary>
     public DeadLetterStore(NpgsqlDataSource dataSource, string schema = OutboxSchema.DefaultSchema, string? notifyChannel = null)
@@ -35,20 +45,84 @@ internal sealed class DeadLetterStore : IDeadLetters
             SELECT count(*), pg_notify($2, '') FROM sent
             """;
         _discard = $"""DELETE FROM {s}."dead_letters" WHERE "id" = $1""";
+        _listMatching = $"""
+            SELECT "id", "message_id", "source", "subject", "partition_key", "handler", "attempts", "error", "created_at", "failed_at"
+            FROM {s}."dead_letters" WHERE {Matching} AND "id" > $6 ORDER BY "id" LIMIT $7
+            """;
+        _replayMatching = $"""
+            WITH gone AS (DELETE FROM {s}."dead_letters" WHERE {Matching} AND "payload" IS NOT NULL AND "schema_fingerprint" IS NOT NULL RETURNING *),
+            sent AS (
+                INSERT INTO {s}."messages" ("message_id", "subject", "partition_key", "schema_fingerprint", "payload", "headers")
+                SELECT COALESCE("message_id", gen_random_uuid()), "subject", "partition_key", "schema_fingerprint", "payload", "headers" FROM gone ORDER BY "id"
+                RETURNING "id")
+            SELECT count(*)::int, CASE WHEN count(*) > 0 THEN pg_notify($6, '') END FROM sent
+            """;
+        _discardMatching = $"""DELETE FROM {s}."dead_letters" WHERE {Matching}""";
         ExistsSql = $"""SELECT "payload" IS NOT NULL AND "schema_fingerprint" IS NOT NULL FROM {s}."dead_letters" WHERE "id" = $1""";
     }
 
     private string ExistsSql { get; }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<DeadLetter>> ListAsync(long afterId = 0, int limit = 50, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<DeadLetter>> ListAsync(long afterId = 0, int limit = 50, CancellationToken cancellationToken = default) =>
+        ReadAsync(_list, [afterId, limit], limit, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<DeadLetter>> ListMatchingAsync(DeadLetterFilter filter, long afterId = 0, int limit = 50, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        var command = _dataSource.CreateCommand(_list);
+        ArgumentNullException.ThrowIfNull(filter);
+        return ReadAsync(_listMatching, [.. Criteria(filter), afterId, limit], limit, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<int> ReplayMatchingAsync(DeadLetterFilter filter, CancellationToken cancellationToken = default)
+    {
+        var command = _dataSource.CreateCommand(_replayMatching);
         await using (command.ConfigureAwait(false))
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = afterId });
-            command.Parameters.Add(new NpgsqlParameter { Value = limit });
+            AddParameters(command, [.. Criteria(Bulk(filter)), _channel]);
+            return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<int> DiscardMatchingAsync(DeadLetterFilter filter, CancellationToken cancellationToken = default)
+    {
+        var command = _dataSource.CreateCommand(_discardMatching);
+        await using (command.ConfigureAwait(false))
+        {
+            AddParameters(command, Criteria(Bulk(filter)));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static DeadLetterFilter Bulk(DeadLetterFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return filter.IsEmpty
+            ? throw new ArgumentException("The filter sets no criterion, so it would match every dead letter: set Subject, Handler, FailedFrom, FailedUntil or ErrorContains, or pass DeadLetterFilter.All to mean all of them.", nameof(filter))
+            : filter;
+    }
+
+    private static object?[] Criteria(DeadLetterFilter filter) =>
+        [filter.Subject, filter.Handler, filter.FailedFrom, filter.FailedUntil, filter.ErrorContains is { Length: > 0 } text ? text : null];
+
+    private static void AddParameters(NpgsqlCommand command, object?[] values)
+    {
+        foreach (var value in values)
+        {
+            // Typed by the statement's casts; an unset criterion goes as NULL.
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+    }
+
+    private async Task<IReadOnlyList<DeadLetter>> ReadAsync(string sql, object?[] parameters, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var command = _dataSource.CreateCommand(sql);
+        await using (command.ConfigureAwait(false))
+        {
+            AddParameters(command, parameters);
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {

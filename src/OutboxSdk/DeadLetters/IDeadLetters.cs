@@ -15,4 +15,19 @@ public interface IDeadLetters
 
     /// <summary>Deletes the dead letter. False when no such dead letter.</summary>
     Task<bool> DiscardAsync(long id, CancellationToken cancellationToken = default);
+
+    /// <summary>The dead letters <paramref name="filter"/> matches, in id order, <paramref name="limit"/> at a time after <paramref name="afterId"/>.</summary>
+    Task<IReadOnlyList<DeadLetter>> ListMatchingAsync(DeadLetterFilter filter, long afterId = 0, int limit = 50, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replays every dead letter <paramref name="filter"/> matches, as <see cref="ReplayAsync(long, CancellationToken)"/>
+    /// does one, in one transaction and in dead-letter id order, so messages of one key go back in the order they failed.
+    /// Dead letters with nothing to send (no payload) stay. Returns how many were replayed.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="filter"/> has no criteria (use <see cref="DeadLetterFilter.All"/>).</exception>
+    Task<int> ReplayMatchingAsync(DeadLetterFilter filter, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every dead letter <paramref name="filter"/> matches, in one transaction. Returns how many.</summary>
+    /// <exception cref="ArgumentException"><paramref name="filter"/> has no criteria (use <see cref="DeadLetterFilter.All"/>).</exception>
+    Task<int> DiscardMatchingAsync(DeadLetterFilter filter, CancellationToken cancellationToken = default);
 }

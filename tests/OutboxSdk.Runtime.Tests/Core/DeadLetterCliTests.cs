@@ -72,6 +72,70 @@ public sealed class DeadLetterCliTests(PostgresFixture db) : IAsyncLifetime
         Assert.Equal(0L, await CountAsync("messages"));
     }
 
+    [Fact]
+    public async Task Replaying_by_subject_sends_those_back_in_dead_letter_order_and_leaves_the_rest()
+    {
+        Guid firstMessage = Guid.NewGuid(), secondMessage = Guid.NewGuid();
+        await InsertDeadLetterAsync("shop.order-placed", "customer-7", "boom", firstMessage);
+        var other = await InsertDeadLetterAsync("shop.audit", "customer-7", "boom");
+        await InsertDeadLetterAsync("shop.order-placed", "customer-7", "boom again", secondMessage);
+        var unsendable = await InsertDeadLetterAsync("shop.order-placed", null, "undecodable", payload: false);
+        var store = new DeadLetters.DeadLetterStore(_dataSource, _schema);
+
+        Assert.Equal(2, await store.ReplayMatchingAsync(new DeadLetterFilter { Subject = "shop.order-placed" }));
+
+        // Same key, back in the order they failed: the outbox's ids follow the dead letters' ids.
+        Assert.Equal([firstMessage, secondMessage], await OutboxMessageIdsAsync());
+        Assert.Equal([other, unsendable], (await store.ListAsync()).Select(l => l.Id));
+    }
+
+    [Fact]
+    public async Task Discarding_by_error_text_and_failure_time_takes_only_what_matches_and_an_empty_filter_is_refused()
+    {
+        var old = await InsertDeadLetterAsync("shop.order-placed", null, "System.TimeoutException: the payment API");
+        var recent = await InsertDeadLetterAsync("shop.order-placed", null, "System.TimeoutException: the payment API");
+        var different = await InsertDeadLetterAsync("shop.order-placed", null, "System.InvalidOperationException: bad state");
+        await ExecuteAsync($"UPDATE \"{_schema}\".\"dead_letters\" SET \"failed_at\" = now() - interval '2 days' WHERE \"id\" = {old}");
+        var store = new DeadLetters.DeadLetterStore(_dataSource, _schema);
+
+        var empty = await Assert.ThrowsAsync<ArgumentException>(() => store.DiscardMatchingAsync(new DeadLetterFilter()));
+        Assert.Contains("DeadLetterFilter.All", empty.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ArgumentException>(() => store.ReplayMatchingAsync(new DeadLetterFilter()));
+        Assert.Equal(3L, await CountAsync("dead_letters"));
+
+        var lastDay = new DeadLetterFilter { ErrorContains = "TimeoutException", FailedFrom = DateTimeOffset.UtcNow.AddDays(-1) };
+        Assert.Equal([recent], (await store.ListMatchingAsync(lastDay)).Select(l => l.Id));
+        Assert.Equal(1, await store.DiscardMatchingAsync(lastDay));
+        Assert.Equal([old, different], (await store.ListAsync()).Select(l => l.Id));
+
+        Assert.Equal(2, await store.DiscardMatchingAsync(DeadLetterFilter.All));
+        Assert.Equal(0L, await CountAsync("dead_letters"));
+    }
+
+    [Fact]
+    public async Task The_cli_replays_and_discards_by_filter_and_asks_which_when_given_nothing()
+    {
+        await InsertDeadLetterAsync("shop.order-placed", "customer-7", "boom");
+        await InsertDeadLetterAsync("shop.order-placed", "customer-8", "boom");
+        var audit = await InsertDeadLetterAsync("shop.audit", null, "System.FormatException: bad");
+
+        var listed = Run("dead-letters", "list", "-c", db.ConnectionString, "--schema", _schema, "--error-contains", "FormatException");
+        Assert.StartsWith(audit + "\t", listed.Stdout, StringComparison.Ordinal);
+        Assert.Single(listed.Stdout.TrimEnd('\n').Split('\n'));
+
+        var nothing = Run("dead-letters", "discard", "-c", db.ConnectionString, "--schema", _schema);
+        Assert.Equal((1, ""), (nothing.Exit, nothing.Stdout));
+        Assert.StartsWith("outbox: which dead letters? give an id, filter options", nothing.Stderr, StringComparison.Ordinal);
+        var both = Run("dead-letters", "discard", audit.ToString(), "--subject", "shop.audit", "-c", db.ConnectionString, "--schema", _schema);
+        Assert.Equal(1, both.Exit);
+        Assert.Equal(3L, await CountAsync("dead_letters"));
+
+        Assert.Equal((0, "replayed 2 dead letter(s)\n", ""), Run("dead-letters", "replay", "--subject", "shop.order-placed", "-c", db.ConnectionString, "--schema", _schema));
+        Assert.Equal(2L, await CountAsync("messages"));
+        Assert.Equal((0, "discarded 1 dead letter(s)\n", ""), Run("dead-letters", "discard", "--all", "-c", db.ConnectionString, "--schema", _schema));
+        Assert.Equal(0L, await CountAsync("dead_letters"));
+    }
+
     [Theory]
     [InlineData("replay")]
     [InlineData("discard")]
@@ -153,6 +217,25 @@ public sealed class DeadLetterCliTests(PostgresFixture db) : IAsyncLifetime
         command.Parameters.AddWithValue(payload ? new byte[] { 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 2 } : (object)DBNull.Value);
         command.Parameters.AddWithValue(error);
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var command = _dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<List<Guid>> OutboxMessageIdsAsync()
+    {
+        await using var command = _dataSource.CreateCommand($"SELECT \"message_id\" FROM \"{_schema}\".\"messages\" ORDER BY \"id\"");
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
     }
 
     private async Task<long> CountAsync(string table, string where = "true")
