@@ -70,3 +70,19 @@ public sealed class PartitionKeyAttribute : Attribute
 public sealed class KeyAttribute : Attribute
 {
 }
+
+/// <summary>
+/// Gives a notification handler a stable name: what the inbox records as having handled a message (the key of
+/// exactly-once) and what dead letters show as the handler that failed. Without it the name is the class's full name,
+/// so renaming or moving the class would make the inbox forget what the handler already did. To rename a class
+/// that has no attribute yet, give the renamed class its old full name: <c>[OutboxHandler("Shop.Billing.SendInvoice")]</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class OutboxHandlerAttribute : Attribute
+{
+    /// <summary>Names the handler, e.g. <c>billing.send-invoice</c>; unique among the handlers of a message or change.</summary>
+    public OutboxHandlerAttribute(string name) => Name = name;
+
+    /// <summary>The handler's name in the inbox and in dead letters.</summary>
+    public string Name { get; }
+}

@@ -19,18 +19,26 @@ internal sealed class HandlerInvoker(OutboxTypeRegistry registry)
         }
 
         var handlers = new List<Handler>();
+        var types = new List<Type>();
         foreach (var handler in dispatch.Resolve(services))
         {
             if (handler is not null)
             {
                 var h = handler;
-                handlers.Add(new Handler(h.GetType().FullName ?? h.GetType().Name, ct => dispatch.Handle(h, message, ct)));
+                types.Add(h.GetType());
+                handlers.Add(new Handler(HandlerIdentity.Of(h.GetType()), ct => dispatch.Handle(h, message, ct)));
             }
+        }
+
+        if (types.Count > dispatch.HandlerTypes.Count)
+        {
+            // The application registered more in DI than the generator found (checked at startup): check them all.
+            HandlerIdentity.EnsureDistinct(message.GetType(), types);
         }
 
         return handlers;
     }
 
-    /// <summary>One resolved handler: its name (the inbox key) and the call.</summary>
+    /// <summary>One resolved handler: its name (the inbox key, <see cref="HandlerIdentity"/>) and the call.</summary>
     internal sealed record Handler(string Name, Func<CancellationToken, Task> Handle);
 }

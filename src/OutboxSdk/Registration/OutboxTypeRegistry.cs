@@ -53,6 +53,11 @@ public sealed class OutboxTypeRegistry
             }
         }
 
+        foreach (var dispatch in _dispatches.Values)
+        {
+            OutboxSdk.Delivery.HandlerIdentity.EnsureDistinct(dispatch.NotificationType, dispatch.HandlerTypes);
+        }
+
         Assemblies = assemblies;
         Messages = [.. _bySubject.Values];
         Entities = [.. _byTable.Values];

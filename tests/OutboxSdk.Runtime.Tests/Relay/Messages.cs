@@ -45,3 +45,21 @@ public sealed class LedgerHandler(IOutboxContext context, Recorder recorder) : I
         recorder.Record(new OrderStep("ledger:" + notification.Account, notification.Amount));
     }
 }
+
+/// <summary>A message whose handler has a stable inbox name (<see cref="OutboxHandlerAttribute"/>).</summary>
+[OutboxMessage("tests.invoiced")]
+public partial record Invoiced([property: PartitionKey] string Customer, int Amount) : INotification;
+
+/// <summary>Named for the inbox, so a rename of the class keeps what it already did: writes through the context, once.</summary>
+[OutboxHandler("tests.send-invoice")]
+public sealed class SendInvoiceRenamed(IOutboxContext context) : INotificationHandler<Invoiced>
+{
+    public async Task Handle(Invoiced notification, CancellationToken cancellationToken)
+    {
+        await using var command = new Npgsql.NpgsqlCommand("INSERT INTO ledger (account, amount, message_id) VALUES ($1, $2, $3)", context.Connection, context.Transaction)
+        {
+            Parameters = { new() { Value = "invoice:" + notification.Customer }, new() { Value = notification.Amount }, new() { Value = context.MessageId } },
+        };
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
