@@ -37,6 +37,15 @@ public sealed class OutboxOptions
     /// </summary>
     public string? RelayConnectionString { get; set; }
 
+    /// <summary>
+    /// Notify mode: makes concurrent writers of one partition key take turns — each publish takes a transaction-level
+    /// lock on its key, held until the writer commits or rolls back — so a key's messages are delivered in commit order
+    /// whether the relay is live or catching up. Without it a key's messages are delivered in publish order, which is
+    /// commit order for writers of a key that do not overlap. Costs no round trip; writers of one key wait for each
+    /// other (docs/relay.md, "Order per key"). Replication mode delivers in commit order always and ignores it. Default false.
+    /// </summary>
+    public bool SerializeWritersPerKey { get; set; }
+
     /// <summary>Whether this process runs the relay (a publisher-only service sets false). Default true.</summary>
     public bool RunRelay { get; set; } = true;
 

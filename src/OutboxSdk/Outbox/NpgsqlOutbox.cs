@@ -15,6 +15,7 @@ internal sealed class NpgsqlOutbox : IOutbox
     private readonly OutboxTypeRegistry _types;
     private readonly string _insertSql;
     private readonly string _copySql;
+    private readonly string? _lockKeysSql;
     private readonly LogicalMessageWriter? _logicalMessages;
 
     /// <summary>Creates the writer for the registered <paramref name="types"/> and the tables and channel of <paramref name="options"/>.</summary>
@@ -27,6 +28,18 @@ internal sealed class NpgsqlOutbox : IOutbox
         const string columns = "(\"message_id\", \"subject\", \"partition_key\", \"schema_fingerprint\", \"payload\", \"headers\")";
         _insertSql = $"INSERT INTO {table} {columns} VALUES ($1, $2, $3, $4, $5, $6)";
         _copySql = $"COPY {table} {columns} FROM STDIN (FORMAT BINARY)";
+        if (options.Value.SerializeWritersPerKey && options.Value.RelayMode == RelayMode.Notify)
+        {
+            // Writers of one key take turns (a transaction-level lock per key, taken in the same statement as the
+            // insert, so no extra round trip): a key's ids are then in commit order, which is the order the Notify relay
+            // delivers in, live or catching up. Replication mode streams in commit order already. Keys are locked in
+            // sorted order within a batch so two batches cannot deadlock each other.
+            var lockKey = $"hashtextextended({OutboxSchema.QuoteLiteral("outbox key " + options.Value.Schema + ":")} || k, 0)";
+            _insertSql = $"WITH turn AS (SELECT pg_advisory_xact_lock({lockKey.Replace(" || k", " || $3", StringComparison.Ordinal)}) WHERE $3 IS NOT NULL) "
+                + $"INSERT INTO {table} {columns} SELECT $1, $2, $3, $4, $5, $6 FROM (SELECT count(*) FROM turn) t";
+            _lockKeysSql = $"SELECT count(pg_advisory_xact_lock({lockKey})) FROM (SELECT DISTINCT k FROM unnest($1::text[]) k WHERE k IS NOT NULL ORDER BY k) keys";
+        }
+
         if (options.Value.Replication.WriteMode == OutboxWriteMode.LogicalMessage)
         {
             _logicalMessages = new LogicalMessageWriter(OutboxSdk.Sources.Wal.ReplicationNames.MessagePrefixOf(options.Value));
@@ -98,6 +111,16 @@ internal sealed class NpgsqlOutbox : IOutbox
         if (messages.Count == 0)
         {
             return;
+        }
+
+        if (_lockKeysSql is not null)
+        {
+            var turn = CommandIn(transaction, _lockKeysSql);
+            await using (turn.ConfigureAwait(false))
+            {
+                turn.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. messages.Select(m => type.PartitionKeyOf(m))], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+                await turn.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
         await CopyAsync(type, messages, connection, cancellationToken).ConfigureAwait(false);
