@@ -30,5 +30,5 @@ public sealed record DeadLetterFilter
     public bool Everything { get; private init; }
 
     /// <summary>Whether no criterion is set (and it is not <see cref="All"/>).</summary>
-    public bool IsEmpty => !Everything && Subject is null && Handler is null && FailedFrom is null && FailedUntil is null && ErrorContains is null;
+    public bool IsEmpty => !Everything && string.IsNullOrEmpty(Subject) && string.IsNullOrEmpty(Handler) && FailedFrom is null && FailedUntil is null && string.IsNullOrEmpty(ErrorContains);
 }

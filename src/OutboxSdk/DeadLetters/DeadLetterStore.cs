@@ -36,32 +36,29 @@ internal sealed class DeadLetterStore : IDeadLetters
 
         // Deleting first and inserting from what was deleted makes replay one statement: a dead letter is either
         // still there or back in the outbox, never both, even when two operators replay it at once.
-        _replay = $"""
-            WITH gone AS (DELETE FROM {s}."dead_letters" WHERE "id" = $1 AND "payload" IS NOT NULL AND "schema_fingerprint" IS NOT NULL RETURNING *),
-            sent AS (
-                INSERT INTO {s}."messages" ("message_id", "subject", "partition_key", "schema_fingerprint", "payload", "headers")
-                SELECT COALESCE("message_id", gen_random_uuid()), "subject", "partition_key", "schema_fingerprint", "payload", "headers" FROM gone
-                RETURNING "id")
-            SELECT count(*), pg_notify($2, '') FROM sent
-            """;
+        _replay = ReplaySql(s, "\"id\" = $1", "$2");
         _discard = $"""DELETE FROM {s}."dead_letters" WHERE "id" = $1""";
         _listMatching = $"""
             SELECT "id", "message_id", "source", "subject", "partition_key", "handler", "attempts", "error", "created_at", "failed_at"
             FROM {s}."dead_letters" WHERE {Matching} AND "id" > $6 ORDER BY "id" LIMIT $7
             """;
-        _replayMatching = $"""
-            WITH gone AS (DELETE FROM {s}."dead_letters" WHERE {Matching} AND "payload" IS NOT NULL AND "schema_fingerprint" IS NOT NULL RETURNING *),
-            sent AS (
-                INSERT INTO {s}."messages" ("message_id", "subject", "partition_key", "schema_fingerprint", "payload", "headers")
-                SELECT COALESCE("message_id", gen_random_uuid()), "subject", "partition_key", "schema_fingerprint", "payload", "headers" FROM gone ORDER BY "id"
-                RETURNING "id")
-            SELECT count(*)::int, CASE WHEN count(*) > 0 THEN pg_notify($6, '') END FROM sent
-            """;
+        _replayMatching = ReplaySql(s, Matching, "$6");
         _discardMatching = $"""DELETE FROM {s}."dead_letters" WHERE {Matching}""";
         ExistsSql = $"""SELECT "payload" IS NOT NULL AND "schema_fingerprint" IS NOT NULL FROM {s}."dead_letters" WHERE "id" = $1""";
     }
 
     private string ExistsSql { get; }
+
+    // Replays the dead letters `where` selects, in id order (so each key's messages go back in the order they failed),
+    // notifying `channel` when any went back; returns how many.
+    private static string ReplaySql(string schema, string where, string channel) => $"""
+        WITH gone AS (DELETE FROM {schema}."dead_letters" WHERE {where} AND "payload" IS NOT NULL AND "schema_fingerprint" IS NOT NULL RETURNING *),
+        sent AS (
+            INSERT INTO {schema}."messages" ("message_id", "subject", "partition_key", "schema_fingerprint", "payload", "headers")
+            SELECT COALESCE("message_id", gen_random_uuid()), "subject", "partition_key", "schema_fingerprint", "payload", "headers" FROM gone ORDER BY "id"
+            RETURNING "id")
+        SELECT count(*)::int, CASE WHEN count(*) > 0 THEN pg_notify({channel}, '') END FROM sent
+        """;
 
     /// <inheritdoc />
     public Task<IReadOnlyList<DeadLetter>> ListAsync(long afterId = 0, int limit = 50, CancellationToken cancellationToken = default) =>
@@ -104,8 +101,11 @@ internal sealed class DeadLetterStore : IDeadLetters
             : filter;
     }
 
+    // An empty text is no criterion (IsEmpty agrees); times go as UTC, which timestamptz parameters require.
     private static object?[] Criteria(DeadLetterFilter filter) =>
-        [filter.Subject, filter.Handler, filter.FailedFrom, filter.FailedUntil, filter.ErrorContains is { Length: > 0 } text ? text : null];
+        [NullIfEmpty(filter.Subject), NullIfEmpty(filter.Handler), filter.FailedFrom?.ToUniversalTime(), filter.FailedUntil?.ToUniversalTime(), NullIfEmpty(filter.ErrorContains)];
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 
     private static void AddParameters(NpgsqlCommand command, object?[] values)
     {
@@ -155,7 +155,7 @@ internal sealed class DeadLetterStore : IDeadLetters
         {
             command.Parameters.Add(new NpgsqlParameter { Value = id });
             command.Parameters.Add(new NpgsqlParameter { Value = _channel });
-            var replayed = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            var replayed = (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
             if (replayed > 0)
             {
                 return true;

@@ -32,7 +32,13 @@ internal sealed class RelayDataSource : IAsyncDisposable, IDisposable
         }
 
         Value = _owned ?? core.DataSource;
+        _probe = new TransactionPoolerProbe(Value);
     }
+
+    private readonly TransactionPoolerProbe _probe;
+
+    /// <summary>Throws <see cref="RelayConfigurationException"/> when these connections go through a transaction-mode pooler; probed once per process.</summary>
+    public Task EnsureSessionPoolingAsync(CancellationToken cancellationToken) => _probe.EnsureSessionPoolingAsync(cancellationToken);
 
     public NpgsqlDataSource Value { get; }
 
@@ -44,9 +50,8 @@ internal sealed class RelayDataSource : IAsyncDisposable, IDisposable
     public string Tagged(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        var given = builder.ApplicationName ?? "";
         var suffix = "#" + ApplicationNameMarker + _id;
-        builder.ApplicationName = given[..Math.Min(given.Length, 63 - suffix.Length)] + suffix;
+        builder.ApplicationName = Prefix(builder.ApplicationName ?? "", 63 - suffix.Length) + suffix;
         if (!builder.ContainsKey("Tcp Keepalive") && !builder.ContainsKey("Tcp Keepalive Time"))
         {
             builder.TcpKeepAlive = true;
@@ -55,6 +60,26 @@ internal sealed class RelayDataSource : IAsyncDisposable, IDisposable
         }
 
         return builder.ConnectionString;
+    }
+
+    // The longest start of `text` within `bytes` UTF-8 bytes, whole characters only: Postgres cuts application_name at
+    // 63 bytes, which must never cut into the process's id.
+    private static string Prefix(string text, int bytes)
+    {
+        var length = 0;
+        var used = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (used + rune.Utf8SequenceLength > bytes)
+            {
+                break;
+            }
+
+            used += rune.Utf8SequenceLength;
+            length += rune.Utf16SequenceLength;
+        }
+
+        return text[..length];
     }
 
     public ValueTask DisposeAsync() => _owned?.DisposeAsync() ?? ValueTask.CompletedTask;

@@ -1,5 +1,3 @@
-using OutboxSdk.Internal;
-
 namespace OutboxSdk.Delivery;
 
 /// <summary>
@@ -8,13 +6,15 @@ namespace OutboxSdk.Delivery;
 /// kernel to give up on its socket (minutes to hours). The active relay is heard on its server session every
 /// <see cref="OutboxOptions.LeaderTimeout"/>/3: the Notify leader pings its lock connection, the Replication relay's
 /// stream sends a status update every second. When that session has been silent longer than
-/// <see cref="OutboxOptions.LeaderTimeout"/> by the server's clock, the standby ends it with
-/// <c>pg_terminate_backend</c>: the server releases the leader lock (or the slot), and the standby takes them as
-/// usual. The database is the fence, not timing: the silent relay's session is gone, so if it wakes it cannot
-/// stream, acknowledge or keep leading; its delivery transactions in flight hold their rows (and so their
-/// keys), and either commit, once, or roll back — unless the relay had a pool of its own (<see cref="RelayDataSource"/>),
-/// whose application name names the process: then every session of it is ended, its deliveries in flight too. Ending a
-/// session needs the same role as the relay it ends (or membership in <c>pg_signal_backend</c>).
+/// <see cref="OutboxOptions.LeaderTimeout"/> — the lock holder idle since then by the server's clock, the slot's
+/// walsender without a new reply for that long as this standby watches it (a reply carries the other host's clock,
+/// which is never compared with anything) — the standby ends it with <c>pg_terminate_backend</c>: the server releases
+/// the leader lock (or the slot), and the standby takes them as usual. The database is the fence, not timing: the
+/// silent relay's session is gone, so if it wakes it cannot stream, acknowledge or keep leading; its delivery
+/// transactions in flight hold their rows (and so their keys), and either commit, once, or roll back — unless the
+/// relay had a pool of its own (<see cref="RelayDataSource"/>), whose application name names the process: then every
+/// session of it is ended, its deliveries in flight too. Ending a session needs the same role as the relay it ends (or
+/// membership in <c>pg_signal_backend</c>); without it the standby says so and waits as before.
 /// </summary>
 internal static class SilentLeader
 {
@@ -30,19 +30,18 @@ internal static class SilentLeader
           AND a.pid <> pg_backend_pid() AND a.state = 'idle' AND a.state_change < now() - $2::interval
         """;
 
-    // The walsender streaming from the slot, when its client has not replied since before the lease.
+    // The walsender streaming from the slot, and its client's last reply (as that client stamped it).
     private const string SlotStreamerSql = """
-        SELECT r.pid, r.application_name, EXTRACT(EPOCH FROM now() - coalesce(r.reply_time, r.backend_start))::float8
+        SELECT r.pid, r.application_name, r.reply_time
         FROM pg_replication_slots s JOIN pg_stat_replication r ON r.pid = s.active_pid
         WHERE s.slot_name = $1 AND s.database = current_database()
-          AND coalesce(r.reply_time, r.backend_start) < now() - $2::interval
         """;
 
     // The silent session, and when it is a relay's (its own pool's application name), every session of that relay
     // process in this database: its delivery transactions in flight hold rows, inbox keys or the position, which the
     // relay taking over would otherwise wait for until the silent one wakes.
     private const string EndSql = """
-        SELECT count(pg_terminate_backend(a.pid))::int FROM pg_stat_activity a
+        SELECT count(*) FILTER (WHERE pg_terminate_backend(a.pid))::int FROM pg_stat_activity a
         WHERE a.pid <> pg_backend_pid()
           AND (a.pid = $1 OR (strpos($2, $3) > 0 AND a.application_name = $2 AND a.datname = current_database()))
         """;
@@ -50,47 +49,100 @@ internal static class SilentLeader
     /// <summary>The interval at which an active relay makes itself heard: a third of the lease, at least 100 ms.</summary>
     public static TimeSpan PingInterval(TimeSpan leaderTimeout) => TimeSpan.FromTicks(Math.Max(leaderTimeout.Ticks / 3, TimeSpan.FromMilliseconds(100).Ticks));
 
-    /// <summary>Ends the session holding the leader lock <paramref name="lockKey"/> if it has been silent longer than <paramref name="leaderTimeout"/>.</summary>
-    public static Task<bool> EndLockHolderAsync(NpgsqlDataSource dataSource, string lockKey, TimeSpan leaderTimeout, string what, ILogger logger, CancellationToken cancellationToken) =>
-        EndAsync(dataSource, LockHolderSql, lockKey, leaderTimeout, what, logger, cancellationToken);
-
-    /// <summary>Ends the replication session streaming from <paramref name="slot"/> if its client has been silent longer than <paramref name="leaderTimeout"/>.</summary>
-    public static Task<bool> EndSlotStreamerAsync(NpgsqlDataSource dataSource, string slot, TimeSpan leaderTimeout, ILogger logger, CancellationToken cancellationToken) =>
-        EndAsync(dataSource, SlotStreamerSql, slot, leaderTimeout, "slot " + slot, logger, cancellationToken);
-
-    private static async Task<bool> EndAsync(NpgsqlDataSource dataSource, string sql, string name, TimeSpan leaderTimeout, string what, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>Ends the session holding the leader lock <paramref name="lockKey"/> if it has been idle longer than <paramref name="leaderTimeout"/>.</summary>
+    public static async Task<bool> EndLockHolderAsync(NpgsqlDataSource dataSource, string lockKey, TimeSpan leaderTimeout, string what, ILogger logger, CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            int pid;
-            string application;
-            double silence;
-            var find = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = name }, new() { Value = leaderTimeout } } };
-            await using (find.ConfigureAwait(false))
-            {
-                var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        return false;
-                    }
+            var silent = await FindAsync(connection, LockHolderSql, [lockKey, leaderTimeout], cancellationToken).ConfigureAwait(false);
+            return silent is { } s && await EndAsync(connection, s.Pid, s.Application, TimeSpan.FromSeconds((double)s.Silence!), leaderTimeout, what, logger, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
-                    (pid, application, silence) = (reader.GetInt32(0), reader.IsDBNull(1) ? "" : reader.GetString(1), reader.GetDouble(2));
-                }
+    /// <summary>
+    /// Ends the replication session streaming from <paramref name="slot"/> if <paramref name="watch"/> has seen no new
+    /// reply from its client for <paramref name="leaderTimeout"/>.
+    /// </summary>
+    public static async Task<bool> EndSlotStreamerAsync(NpgsqlDataSource dataSource, string slot, TimeSpan leaderTimeout, StreamerWatch watch, ILogger logger, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            if (await FindAsync(connection, SlotStreamerSql, [slot], cancellationToken).ConfigureAwait(false) is not { } streamer)
+            {
+                return false;
             }
 
-            var end = new NpgsqlCommand(EndSql, connection)
+            var silence = watch.Observe(streamer.Pid, streamer.Silence);
+            return silence >= leaderTimeout
+                && await EndAsync(connection, streamer.Pid, streamer.Application, silence, leaderTimeout, "slot " + slot, logger, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<(int Pid, string Application, object? Silence)?> FindAsync(NpgsqlConnection connection, string sql, object[] parameters, CancellationToken cancellationToken)
+    {
+        var find = new NpgsqlCommand(sql, connection);
+        await using (find.ConfigureAwait(false))
+        {
+            foreach (var parameter in parameters)
             {
-                Parameters = { new() { Value = pid }, new() { Value = application }, new() { Value = RelayDataSource.ApplicationNameMarker } },
-            };
-            await using (end.ConfigureAwait(false))
+                find.Parameters.Add(new NpgsqlParameter { Value = parameter });
+            }
+
+            var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
-                var ended = (int)(await end.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-                DeliveryLog.SilentLeaderEnded(logger, what, pid, TimeSpan.FromSeconds(silence), leaderTimeout, ended);
-                return ended > 0;
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                    ? (reader.GetInt32(0), reader.IsDBNull(1) ? "" : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetValue(2))
+                    : null;
             }
         }
+    }
+
+    private static async Task<bool> EndAsync(NpgsqlConnection connection, int pid, string application, TimeSpan silence, TimeSpan leaderTimeout, string what, ILogger logger, CancellationToken cancellationToken)
+    {
+        var end = new NpgsqlCommand(EndSql, connection)
+        {
+            Parameters = { new() { Value = pid }, new() { Value = application }, new() { Value = RelayDataSource.ApplicationNameMarker } },
+        };
+        await using (end.ConfigureAwait(false))
+        {
+            try
+            {
+                var ended = (int)(await end.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                DeliveryLog.SilentLeaderEnded(logger, what, pid, silence, leaderTimeout, ended);
+                return ended > 0;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                // Another role's (or a superuser's) session: only that role, a superuser or pg_signal_backend may end it.
+                DeliveryLog.SilentLeaderNotEnded(logger, what, pid, silence, e.MessageText);
+                return false;
+            }
+        }
+    }
+}
+
+/// <summary>
+/// What a standby has seen of a slot's streamer: its session and its client's last reply, and since when (by this
+/// process's clock) they have not changed.
+/// </summary>
+internal sealed class StreamerWatch(TimeProvider time)
+{
+    private int _pid;
+    private object? _reply;
+    private long _since;
+
+    /// <summary>How long, by this process's clock, <paramref name="pid"/> has shown <paramref name="reply"/>; zero at a change.</summary>
+    public TimeSpan Observe(int pid, object? reply)
+    {
+        if (pid != _pid || !Equals(reply, _reply))
+        {
+            (_pid, _reply, _since) = (pid, reply, time.GetTimestamp());
+            return TimeSpan.Zero;
+        }
+
+        return time.GetElapsedTime(_since);
     }
 }

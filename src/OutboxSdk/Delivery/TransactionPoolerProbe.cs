@@ -46,23 +46,35 @@ internal sealed class TransactionPoolerProbe(NpgsqlDataSource dataSource)
                     await using (transaction.ConfigureAwait(false))
                     {
                         secondSessions.Add(await BackendAsync(second, cancellationToken).ConfigureAwait(false));
-                        firstSessions.Add(await BackendAsync(first, cancellationToken).ConfigureAwait(false));
+                        try
+                        {
+                            // With its own session the first client never waits for the second; behind a transaction
+                            // pooler with no free session it waits for the second's transaction, which waits for it.
+                            using var answer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                            answer.CancelAfter(TimeSpan.FromSeconds(10));
+                            firstSessions.Add(await BackendAsync(first, answer.Token).ConfigureAwait(false));
+                        }
+                        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                        {
+                            throw Pooled("one client connection waited 10 s for a server session while another held a transaction: the pool hands sessions out per transaction");
+                        }
                         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                     }
 
                     firstSessions.Add(await BackendAsync(first, cancellationToken).ConfigureAwait(false));
                     if (firstSessions.Count > 1 || firstSessions.Overlaps(secondSessions))
                     {
-                        throw new RelayConfigurationException(
-                            $"The relay's connections go through a transaction-mode pooler: one client connection was served by the server sessions {string.Join(", ", firstSessions.Order())} in turn "
-                            + $"(and another by {string.Join(", ", secondSessions.Order())}). The relay keeps session state (its leader lock, LISTEN, prepared statements), which such a pooler hands to "
-                            + "other clients. Set OutboxOptions.RelayConnectionString (configuration: Outbox:RelayConnectionString) to a direct connection to PostgreSQL or to a session-mode pool; "
-                            + "publishing can stay on the pooler (docs/operations.md, \"PgBouncer\").");
+                        throw Pooled($"one client connection was served by the server sessions {string.Join(", ", firstSessions.Order())} in turn (and another by {string.Join(", ", secondSessions.Order())})");
                     }
                 }
             }
         }
     }
+
+    private static RelayConfigurationException Pooled(string evidence) => new(
+        $"The relay's connections go through a transaction-mode pooler: {evidence}. The relay keeps session state (its leader lock, LISTEN, prepared statements), which such a pooler "
+        + "hands to other clients. Set OutboxOptions.RelayConnectionString (configuration: Outbox:RelayConnectionString) to a direct connection to PostgreSQL or to a session-mode pool; "
+        + "publishing can stay on the pooler (docs/operations.md, \"PgBouncer\").");
 
     private static async Task<int> BackendAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {

@@ -39,6 +39,9 @@ internal static partial class DeliveryLog
     [LoggerMessage(LogEvents.SilentLeaderEnded, LogLevel.Warning, "The active relay of {What} was silent for {Silence} (LeaderTimeout {LeaderTimeout}): ended its server session {Backend} and {Sessions} session(s) in all to take over")]
     public static partial void SilentLeaderEnded(ILogger logger, string what, int backend, TimeSpan silence, TimeSpan leaderTimeout, int sessions);
 
+    [LoggerMessage(LogEvents.SilentLeaderNotEnded, LogLevel.Warning, "The active relay of {What} has been silent for {Silence}, but this relay may not end its server session {Backend} ({Reason}): run the relays under one role, or grant pg_signal_backend; standing by")]
+    public static partial void SilentLeaderNotEnded(ILogger logger, string what, int backend, TimeSpan silence, string reason);
+
     [LoggerMessage(LogEvents.RelayMisconfigured, LogLevel.Critical, "Outbox relay ({Source}) stopped: {Reason}")]
     public static partial void RelayMisconfigured(ILogger logger, string source, string reason);
 }
@@ -238,9 +241,10 @@ internal static partial class TopologyLog
         Message = "Replication slot {Slot} is created without failover: {Reason}")]
     public static partial void FailoverSlotUnavailable(ILogger logger, string slot, string reason);
 
-    [LoggerMessage(EventId = LogEvents.TopologyPublisherOnly, Level = LogLevel.Information,
+    // Information, or Warning when messages published now would be lost (LogicalMessage write mode, no slot yet).
+    [LoggerMessage(EventId = LogEvents.TopologyPublisherOnly,
         Message = "Publisher-only process (RunRelay = false) in Replication mode: no slot or publication is created or checked here and the change-feed tables are not read; slot {Slot} {SlotState}")]
-    public static partial void PublisherOnly(ILogger logger, string slot, string slotState);
+    public static partial void PublisherOnly(ILogger logger, LogLevel level, string slot, string slotState);
 
     [LoggerMessage(EventId = LogEvents.TopologyEntitiesExcluded, Level = LogLevel.Information,
         Message = "[ChangeFeed] entities left out of this process (OutboxOptions.ChangeFeed.ExcludedEntities): {Entities}")]

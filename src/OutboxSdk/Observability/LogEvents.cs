@@ -38,6 +38,9 @@ internal static class LogEvents
 
     /// <summary>The relay stopped: it cannot run as configured (a transaction-mode pooler in front of it).</summary>
     public const int RelayMisconfigured = 3006;
+
+    /// <summary>A standby found the active relay silent but may not end its session (another role).</summary>
+    public const int SilentLeaderNotEnded = 3007;
     // 3010-3019: rolling deploys (a writer schema only another version can read)
 
     /// <summary>A message's writer schema is one only another version of the application can read: it waits (rolling deploys).</summary>

@@ -24,6 +24,7 @@ public sealed class ConfigurationBindingTests
         ["Outbox:MaxDegreeOfParallelism"] = "3",
         ["Outbox:PollInterval"] = "00:00:05",
         ["Outbox:LeaderTimeout"] = "00:00:09",
+        ["Outbox:SerializeWritersPerKey"] = "true",
         ["Outbox:RelayConnectionString"] = "Host=db.example;Port=5433;Database=shop;Username=relay",
         ["Outbox:SchemaCompatibility"] = "Full",
         ["Outbox:NotifyChannel"] = "shop_wake",
@@ -71,6 +72,7 @@ public sealed class ConfigurationBindingTests
         Assert.Equal(3, o.MaxDegreeOfParallelism);
         Assert.Equal(TimeSpan.FromSeconds(5), o.PollInterval);
         Assert.Equal(TimeSpan.FromSeconds(9), o.LeaderTimeout);
+        Assert.True(o.SerializeWritersPerKey);
         Assert.Equal("Host=db.example;Port=5433;Database=shop;Username=relay", o.RelayConnectionString);
         Assert.Equal(CompatibilityLevel.Full, o.SchemaCompatibility);
         Assert.Equal("shop_wake", o.EffectiveNotifyChannel);

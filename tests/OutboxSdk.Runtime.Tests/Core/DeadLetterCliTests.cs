@@ -103,7 +103,11 @@ public sealed class DeadLetterCliTests(PostgresFixture db) : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentException>(() => store.ReplayMatchingAsync(new DeadLetterFilter()));
         Assert.Equal(3L, await CountAsync("dead_letters"));
 
-        var lastDay = new DeadLetterFilter { ErrorContains = "TimeoutException", FailedFrom = DateTimeOffset.UtcNow.AddDays(-1) };
+        await Assert.ThrowsAsync<ArgumentException>(() => store.DiscardMatchingAsync(new DeadLetterFilter { ErrorContains = "", Subject = "" })); // empty texts are no criteria
+        Assert.Equal(3L, await CountAsync("dead_letters"));
+
+        // Any offset: a time in UTC+02:00 means the same instant.
+        var lastDay = new DeadLetterFilter { ErrorContains = "TimeoutException", FailedFrom = DateTimeOffset.UtcNow.AddDays(-1).ToOffset(TimeSpan.FromHours(2)) };
         Assert.Equal([recent], (await store.ListMatchingAsync(lastDay)).Select(l => l.Id));
         Assert.Equal(1, await store.DiscardMatchingAsync(lastDay));
         Assert.Equal([old, different], (await store.ListAsync()).Select(l => l.Id));

@@ -35,6 +35,29 @@ public sealed class SilentLeaderTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task A_busy_leader_whose_listen_connection_only_receives_notifications_keeps_its_lead()
+    {
+        await using var outbox = await TestOutbox.CreateAsync(fixture.Postgres);
+        var (_, first) = await outbox.StartRelayAsync(o => (o.LeaderTimeout, o.PollInterval) = (TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(200)));
+        await outbox.WriteStepsAsync("busy", 0, 1);
+        await first.WaitUntilAsync(r => r.Seen.Count == 1);
+        var leader = await outbox.LeaderPidAsync();
+        var (_, second) = await outbox.StartRelayAsync(o => (o.LeaderTimeout, o.PollInterval) = (TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(200)));
+
+        // A notification every 100 ms for four timeouts: the listen connection is never idle long enough to ping on
+        // a "no notification came" schedule, and its session's state does not change when notifications arrive.
+        for (var i = 1; i <= 40; i++)
+        {
+            await outbox.WriteStepsAsync("busy", i, 1);
+            await Task.Delay(100);
+        }
+
+        await first.WaitUntilAsync(r => r.Seen.Count == 41);
+        Assert.Equal(leader, await outbox.LeaderPidAsync());
+        Assert.Empty(second.Seen);
+    }
+
+    [Fact]
     public async Task An_idle_leader_that_is_alive_keeps_its_lead_past_the_timeout()
     {
         await using var outbox = await TestOutbox.CreateAsync(fixture.Postgres);

@@ -62,6 +62,21 @@ public sealed class PgBouncerTests(PostgresFixture fixture)
     }
 
     [Fact]
+    public async Task A_replication_relay_pointed_at_a_transaction_pooler_does_not_set_up_there_and_stops_saying_what_to_configure()
+    {
+        await using var bouncer = await PgBouncer.StartAsync(fixture.Postgres);
+        await using var outbox = await Replication.Tests.ReplicationOutbox.CreateAsync(fixture.Postgres);
+        await using var pooled = NpgsqlDataSource.Create(bouncer.ConnectionString(fixture.Postgres.ConnectionString));
+        var (host, _) = await outbox.StartRelayAsync(o => o.DataSource = pooled);
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+
+        HealthReportEntry entry = default;
+        await Relay.Tests.Recorder.WaitUntilAsync(async () => (entry = (await health.CheckHealthAsync()).Entries["outbox"]).Status == HealthStatus.Unhealthy, "the relay to stop", 30);
+        Assert.Contains("OutboxOptions.RelayConnectionString", entry.Description, StringComparison.Ordinal);
+        Assert.Equal(0L, await outbox.ScalarAsync<long>($"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{outbox.Slot}'")); // no setup through the pooler
+    }
+
+    [Fact]
     public async Task A_relay_behind_a_session_mode_pool_runs_there_with_no_connection_of_its_own()
     {
         await using var bouncer = await PgBouncer.StartAsync(fixture.Postgres, poolMode: "session", poolSize: 20);

@@ -21,7 +21,7 @@ internal sealed class NotifySource : IRelaySource
     private readonly NotifyDelivery _delivery;
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly IRelayHeartbeat? _heartbeat;
-    private readonly TransactionPoolerProbe _pooler;
+    private readonly RelayDataSource _relayConnections;
     private readonly UnreadableSchemaWatch _unreadable;
     private long _nextRetryTicks = long.MaxValue;
     private bool _triggerReady;
@@ -33,7 +33,7 @@ internal sealed class NotifySource : IRelaySource
         _unreadable = unreadable ?? new UnreadableSchemaWatch(_options.Retry, time);
         _heartbeat = heartbeat;
         _dataSource = dataSource.Value;
-        _pooler = new TransactionPoolerProbe(_dataSource);
+        _relayConnections = dataSource;
         _time = time;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OutboxSdk.Relay");
         _sql = new RelaySql(_options.Schema, _options.EffectiveNotifyChannel);
@@ -50,7 +50,7 @@ internal sealed class NotifySource : IRelaySource
 
     public async Task RunAsync(RelayProgress progress, CancellationToken stopping)
     {
-        await _pooler.EnsureSessionPoolingAsync(stopping).ConfigureAwait(false);
+        await _relayConnections.EnsureSessionPoolingAsync(stopping).ConfigureAwait(false);
         var connection = await _dataSource.OpenConnectionAsync(stopping).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -185,25 +185,33 @@ internal sealed class NotifySource : IRelaySource
     }
 
     /// <summary>
-    /// Reads notifications on the listen connection (its Notification event routes them), and pings the server when
-    /// none came for a third of <see cref="OutboxOptions.LeaderTimeout"/>: the ping is how standbys hear that this
-    /// leader lives (<see cref="SilentLeader"/>), and how this relay learns of a connection that died silently. Ends
-    /// (throwing) when the connection fails or a ping gets no answer in time.
+    /// Reads notifications on the listen connection (its Notification event routes them), and pings the server every
+    /// third of <see cref="OutboxOptions.LeaderTimeout"/>, however many notifications arrive (receiving them does not
+    /// change the session's state): the ping is how standbys hear that this leader lives (<see cref="SilentLeader"/>),
+    /// and how this relay learns of a connection that died silently. Ends (throwing) when the connection fails or a
+    /// ping gets no answer in time.
     /// </summary>
     private async Task PumpNotificationsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await Task.Yield();
         var ping = SilentLeader.PingInterval(_options.LeaderTimeout);
+        var lastPing = _time.GetTimestamp();
         try
         {
             while (true)
             {
-                if (!await connection.WaitAsync(ping, cancellationToken).ConfigureAwait(false))
+                // Whole milliseconds, at least one: Npgsql's Wait takes a timeout of 0 as "no timeout".
+                var untilPing = ping - _time.GetElapsedTime(lastPing);
+                if (untilPing >= TimeSpan.FromMilliseconds(1))
                 {
-                    using var answer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    answer.CancelAfter(_options.LeaderTimeout);
-                    await PgCommand.ExecuteAsync(connection, "SELECT 1", answer.Token).ConfigureAwait(false);
+                    await connection.WaitAsync(untilPing, cancellationToken).ConfigureAwait(false);
+                    continue;
                 }
+
+                using var answer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                answer.CancelAfter(_options.LeaderTimeout);
+                await PgCommand.ExecuteAsync(connection, "SELECT 1", answer.Token).ConfigureAwait(false);
+                lastPing = _time.GetTimestamp();
             }
         }
         finally

@@ -13,6 +13,7 @@ internal sealed class ReplicationRuntime
         UnreadableSchemaWatch? unreadable = null)
     {
         Options = options.Value;
+        RelayConnections = dataSource;
         Unreadable = unreadable ?? new UnreadableSchemaWatch(Options.Retry, time);
         _naming = state.Naming;
         Sink = sink;
@@ -29,6 +30,9 @@ internal sealed class ReplicationRuntime
             Options.Replication.PasswordProvider);
         Budget = new StreamBufferBudget(Options.Replication.StreamBufferBytes);
     }
+
+    /// <summary>The relay's connections (the pool <see cref="Context"/> delivers on, and the transaction-pooler probe).</summary>
+    public RelayDataSource RelayConnections { get; }
 
     public OutboxOptions Options { get; }
 

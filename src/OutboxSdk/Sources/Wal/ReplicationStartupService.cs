@@ -1,3 +1,4 @@
+using OutboxSdk.Delivery;
 
 namespace OutboxSdk.Sources.Wal;
 
@@ -23,6 +24,16 @@ internal sealed class ReplicationStartupService(IOptions<OutboxOptions> options,
         var names = await runtime.Context.State.Naming.ResolveAsync(runtime.Context.DataSource, cancellationToken).ConfigureAwait(false);
         if (outbox.RunRelay)
         {
+            try
+            {
+                // The setup keeps session state (its lock), which a transaction pooler would split: probe first.
+                await runtime.RelayConnections.EnsureSessionPoolingAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (RelayConfigurationException)
+            {
+                return; // the relay stops at its start, saying what to configure (event 3006, health Unhealthy); publishing goes on
+            }
+
             await runtime.EnsureSetupAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -32,7 +43,8 @@ internal sealed class ReplicationStartupService(IOptions<OutboxOptions> options,
         // there: what it publishes before the relay first creates the slot is not in the slot's stream (in the Table
         // write mode the rows wait in the Notify queue, which the relay delivers when it creates the slot).
         var exists = await ReplicationSetup.SlotExistsAsync(runtime.Context.DataSource, names.Slot, cancellationToken).ConfigureAwait(false);
-        TopologyLog.PublisherOnly(runtime.Logger, names.Slot, exists
+        var lossy = !exists && outbox.Replication.WriteMode == OutboxWriteMode.LogicalMessage;
+        TopologyLog.PublisherOnly(runtime.Logger, lossy ? LogLevel.Warning : LogLevel.Information, names.Slot, exists
             ? "exists"
             : outbox.Replication.WriteMode == OutboxWriteMode.Table
                 ? "does not exist yet: messages published before the relay creates it wait in the Notify queue and are delivered when it does"

@@ -21,7 +21,7 @@ internal sealed class WalSource(IOptions<OutboxOptions> options, ReplicationRunt
 
     private readonly OutboxOptions _options = options.Value;
     private readonly WalDeliveryContext _context = runtime.Context;
-    private readonly TransactionPoolerProbe _pooler = new(runtime.Context.DataSource);
+    private readonly StreamerWatch _streamer = new(runtime.Context.Time);
     private bool _standbyLogged;
     private bool _setupNeeded;
 
@@ -31,7 +31,7 @@ internal sealed class WalSource(IOptions<OutboxOptions> options, ReplicationRunt
 
     public async Task RunAsync(RelayProgress progress, CancellationToken stopping)
     {
-        await _pooler.EnsureSessionPoolingAsync(stopping).ConfigureAwait(false);
+        await runtime.RelayConnections.EnsureSessionPoolingAsync(stopping).ConfigureAwait(false);
         if (_setupNeeded)
         {
             await runtime.EnsureSetupAsync(stopping).ConfigureAwait(false);
@@ -48,7 +48,7 @@ internal sealed class WalSource(IOptions<OutboxOptions> options, ReplicationRunt
         {
             // Another process streams from the slot. If it has gone silent (paused, cut off), end its session so the
             // slot is free at the next try; either way this session ends as a standby's (Classify).
-            await SilentLeader.EndSlotStreamerAsync(_context.DataSource, runtime.Names.Slot, _options.LeaderTimeout, _context.Logger, stopping).ConfigureAwait(false);
+            await SilentLeader.EndSlotStreamerAsync(_context.DataSource, runtime.Names.Slot, _options.LeaderTimeout, _streamer, _context.Logger, stopping).ConfigureAwait(false);
             throw;
         }
         finally
