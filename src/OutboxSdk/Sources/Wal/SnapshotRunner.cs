@@ -81,10 +81,17 @@ internal sealed class SnapshotRunner(WalDeliveryContext context, IChangeSink sin
 
                         await delivery.FlushAsync(cancellationToken).ConfigureAwait(false);
                         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                        await ExecuteAsync(context.Sql.CompleteSnapshot, cancellationToken, slot, taken).ConfigureAwait(false);
-                        if (dequeue.Count > 0)
+                        // One implicit transaction: the snapshot is complete if and only if the queue rows it delivered are gone.
+                        var complete = context.DataSource.CreateBatch();
+                        await using (complete.ConfigureAwait(false))
                         {
-                            await ExecuteAsync(context.Sql.DequeueDelivered, cancellationToken, dequeue.ToArray()).ConfigureAwait(false);
+                            complete.BatchCommands.Add(Command(context.Sql.CompleteSnapshot, slot, taken));
+                            if (dequeue.Count > 0)
+                            {
+                                complete.BatchCommands.Add(Command(context.Sql.DequeueDelivered, dequeue.ToArray()));
+                            }
+
+                            await complete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                         }
                         WalLog.SnapshotDelivered(context.Logger, slot, rows);
                     }
@@ -126,18 +133,25 @@ internal sealed class SnapshotRunner(WalDeliveryContext context, IChangeSink sin
 
     private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params object[] parameters)
     {
-        var command = context.DataSource.CreateCommand(sql);
-        await using (command.ConfigureAwait(false))
+        var batch = context.DataSource.CreateBatch();
+        await using (batch.ConfigureAwait(false))
         {
-            foreach (var value in parameters)
-            {
-                command.Parameters.Add(value is DBNull
-                    ? new NpgsqlParameter { Value = value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz }
-                    : new NpgsqlParameter { Value = value });
-            }
-
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            batch.BatchCommands.Add(Command(sql, parameters));
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(value is DBNull
+                ? new NpgsqlParameter { Value = value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz }
+                : new NpgsqlParameter { Value = value });
+        }
+
+        return command;
     }
 }
 
