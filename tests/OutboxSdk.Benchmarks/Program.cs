@@ -4,6 +4,7 @@
 //   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- serializer       BenchmarkDotNet: generated Avro serializer vs System.Text.Json source-gen
 //   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- latency [rate/s] [seconds]  commit -> NOTIFY floor and commit -> handler latency
 //   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- replication [messages]  Replication relay vs pg_recvlogical reading the same N messages (default 100000)
+//   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- writers [writers] [seconds] [rounds]  what SerializeWritersPerKey costs writers (default 8 5 3)
 //   dotnet run -c Release --project tests/OutboxSdk.Benchmarks -- bigfile [MiB] [codec]  write then read a container of MiB (default 1024, codec null), report peak memory
 using BenchmarkDotNet.Running;
 using OutboxSdk.Benchmarks;
@@ -16,6 +17,11 @@ switch (args.FirstOrDefault())
         return await Latency.RunAsync(
             args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000,
             args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10);
+    case "writers":
+        return await KeyedWriters.RunAsync(
+            args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 8,
+            args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5,
+            args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 3);
     case "replication":
         return await ReplicationThroughput.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
     case "codec":
@@ -28,6 +34,6 @@ switch (args.FirstOrDefault())
         BenchmarkRunner.Run<SerializerBenchmarks>(args: args[1..]);
         return 0;
     default:
-        Console.Error.WriteLine("usage: OutboxSdk.Benchmarks codec|codecs|serializer [BenchmarkDotNet args] | bigfile [MiB] [codec] | latency [rate/s] [seconds] | replication [messages]");
+        Console.Error.WriteLine("usage: OutboxSdk.Benchmarks codec|codecs|serializer [BenchmarkDotNet args] | bigfile [MiB] [codec] | latency [rate/s] [seconds] | replication [messages] | writers [writers] [seconds] [rounds]");
         return 2;
 }
